@@ -1,0 +1,50 @@
+"""The command line: build, serve, check and new, with the contract's exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import pipeline
+from .errors import BuildError
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build the site from content/.")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command")
+    b = commands.add_parser("build", help="write the site to the output folder (the default)")
+    b.add_argument("--out", type=Path, help="output folder (default: [site] output, _site)")
+    b.add_argument("--base-url", help="override [site] base_url for this build")
+    b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    c = commands.add_parser("check", help="validate everything, write nothing")
+    c.add_argument("--strict", action="store_true", help="also enforce the [quality] targets")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    root: Path = args.root.resolve()
+    command = args.command or "build"
+    try:
+        if command == "build":
+            loaded, out = pipeline.build(root, getattr(args, "out", None),
+                                         getattr(args, "base_url", None),
+                                         getattr(args, "drafts", False))
+            print(f"Built {len(loaded.files)} files into {out}")
+        elif command == "check":
+            loaded = pipeline.load(root)
+            print(f"OK: {len(loaded.site.documents)} content files checked, no problems found")
+    except BuildError as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        n = len(exc.errors)
+        print(f"\n{n} problem{'s' if n != 1 else ''} found; nothing was written.", file=sys.stderr)
+        return EXIT_CONTENT
+    except KeyboardInterrupt:
+        print("Interrupted; the previous site is untouched.", file=sys.stderr)
+        return 130
+    return EXIT_OK

@@ -1,0 +1,304 @@
+"""Read site.toml and check it against a declared schema, reporting every problem at once."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import BuildError, SiteError
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class HelpLine:
+    region: str
+    name: str
+    contact: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Quality:
+    min_sources: int = 3
+    max_review_age_days: int = 365
+    max_median_grade: float = 8.0
+    max_grade: float = 10.0
+    max_summary_length: int = 160
+    min_articles_per_topic: int = 2
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    title: str
+    description: str
+    base_url: str
+    language: str = "en"
+    output: str = "_site"
+    help_page: str = "get-help"
+    cname: str = ""
+    feed_content: str = "summary"
+    feed_entries: int = 20
+    disclaimer: str = ""
+    topics: tuple[Topic, ...] = ()
+    help: tuple[HelpLine, ...] = ()
+    quality: Quality = field(default_factory=Quality)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always ending in a slash: '/' or '/repo/'."""
+        return urlsplit(self.base_url).path
+
+    def with_base_url(self, base_url: str) -> Config:
+        from dataclasses import replace
+
+        return replace(self, base_url=_normalise_base_url(base_url))
+
+    def topic(self, topic_id: str) -> Topic:
+        return next(t for t in self.topics if t.id == topic_id)
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of the schema: its Python type, whether it is required, and a hint for editors."""
+
+    type: type | tuple[type, ...]
+    required: bool = False
+    hint: str = ""
+
+
+SCHEMA: dict[str, dict[str, Key]] = {
+    "site": {
+        "title": Key(str, True, 'the site\'s name, e.g. title = "Crying in therapy"'),
+        "description": Key(str, True, "one sentence shown to search engines"),
+        "base_url": Key(
+            str, True, 'where the site is published, e.g. "https://user.github.io/repo/"'
+        ),
+        "language": Key(str, hint='a language tag such as "en" or "en-GB"'),
+        "output": Key(str, hint='the folder the site is written to, e.g. "_site"'),
+        "help_page": Key(str, hint="the slug of the page in content/pages/ with crisis lines"),
+        "cname": Key(str, hint='a custom domain for GitHub Pages, e.g. "example.org"'),
+        "feed_content": Key(str, hint='"summary" or "full"'),
+        "feed_entries": Key(int, hint="how many articles the feed holds"),
+    },
+    "topics": {
+        "id": Key(str, True, 'lowercase letters, digits and hyphens, e.g. id = "benefits"'),
+        "title": Key(str, True),
+        "description": Key(str, True),
+    },
+    "disclaimer": {"text": Key(str, True, "shown in the footer of every page")},
+    "help": {
+        "region": Key(str, True),
+        "name": Key(str, True),
+        "contact": Key(str, True),
+        "url": Key(str, hint="an https:// or tel: link"),
+    },
+    "quality": {
+        "min_sources": Key(int),
+        "max_review_age_days": Key(int),
+        "max_median_grade": Key((int, float)),
+        "max_grade": Key((int, float)),
+        "max_summary_length": Key(int),
+        "min_articles_per_topic": Key(int),
+    },
+}
+ARRAYS = {"topics", "help"}  # sections written as [[name]]
+REQUIRED_SECTIONS = ("site", "topics", "disclaimer", "help")
+TYPE_NAMES = {str: "text in quotes", int: "a whole number", bool: "true or false"}
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(sorted(choices))
+
+
+def _type_name(t: type | tuple[type, ...]) -> str:
+    return "a number" if isinstance(t, tuple) else TYPE_NAMES.get(t, t.__name__)
+
+
+def _normalise_base_url(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+class _Locator:
+    """Finds the line of a key in site.toml, so that semantic errors point at it."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    def line(self, section: str, index: int | None = None, key: str | None = None) -> int | None:
+        header = re.compile(rf"^\s*\[\[?\s*{re.escape(section)}\s*\]\]?\s*(#.*)?$")
+        any_header = re.compile(r"^\s*\[")
+        seen = -1
+        inside = False
+        for number, text in enumerate(self.lines, start=1):
+            if header.match(text):
+                seen += 1
+                inside = index is None or seen == index
+                if inside and key is None:
+                    return number
+                continue
+            if any_header.match(text):
+                inside = False
+            elif inside and key and re.match(rf"^\s*{re.escape(key)}\s*=", text):
+                return number
+        return None
+
+
+def load_config(root: Path, name: str = "site.toml") -> Config:
+    """Read and validate ``root/site.toml``; raise BuildError with every problem found."""
+    path = root / name
+    if not path.is_file():
+        raise BuildError([SiteError(name, None, "no site.toml found", f"create {path}")])
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise BuildError([SiteError(name, None, "site.toml is not valid UTF-8 text")]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        line = int(match.group(1)) if match else None
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise BuildError(
+            [SiteError(name, line, f"TOML syntax error: {message}", "check quotes, = and brackets")]
+        ) from None
+    return _validate(root, name, data, _Locator(text))
+
+
+def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> Config:
+    errors: list[SiteError] = []
+
+    def err(section: str, index: int | None, key: str | None, message: str, hint: str = "") -> None:
+        line = where.line(section, index, key) or where.line(section, index)
+        errors.append(SiteError(name, line, message, hint))
+
+    for section in data:
+        if section not in SCHEMA:
+            err(section, None, None, f"unknown section [{section}]", did_you_mean(section, SCHEMA))
+    for section in REQUIRED_SECTIONS:
+        if section not in data:
+            kind = f"[[{section}]]" if section in ARRAYS else f"[{section}]"
+            errors.append(SiteError(name, None, f"missing section {kind}", "see the README"))
+
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for section, keys in SCHEMA.items():
+        raw = data.get(section, [] if section in ARRAYS else {})
+        if section in ARRAYS and not isinstance(raw, list):
+            err(section, None, None, f"[{section}] must be written as [[{section}]] entries")
+            raw = []
+        if section not in ARRAYS:
+            if not isinstance(raw, dict):
+                err(section, None, section, f"{section} must be a [{section}] table")
+                raw = {}
+            raw = [raw]
+        checked = []
+        for index, entry in enumerate(raw):
+            pos = index if section in ARRAYS else None
+            if not isinstance(entry, dict):
+                err(section, pos, None, f"[[{section}]] entries must be tables")
+                continue
+            for key, value in entry.items():
+                spec = keys.get(key)
+                if spec is None:
+                    err(
+                        section,
+                        pos,
+                        key,
+                        f"unknown key '{key}' in [{section}]",
+                        did_you_mean(key, tuple(keys)),
+                    )
+                elif (
+                    isinstance(value, bool)
+                    and spec.type is not bool
+                    or not isinstance(value, spec.type)
+                ):
+                    err(section, pos, key, f"'{key}' must be {_type_name(spec.type)}", spec.hint)
+            for key, spec in keys.items():
+                if spec.required and key not in entry and section in data:
+                    err(
+                        section,
+                        pos,
+                        None,
+                        f"[{section}] is missing required key '{key}'",
+                        spec.hint,
+                    )
+            checked.append(entry)
+        tables[section] = checked
+
+    site = tables["site"][0] if tables["site"] else {}
+    base_url = site.get("base_url")
+    if isinstance(base_url, str):
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            err(
+                "site",
+                None,
+                "base_url",
+                f"base_url '{base_url}' needs a scheme and a host",
+                'write it in full, e.g. "https://user.github.io/repo/"',
+            )
+        elif parts.query or parts.fragment:
+            err("site", None, "base_url", "base_url must not carry a query or a fragment")
+    language = site.get("language", "en")
+    if isinstance(language, str) and not LANG_RE.match(language):
+        err("site", None, "language", f"'{language}' is not a language tag", 'e.g. "en" or "en-GB"')
+    if site.get("feed_content", "summary") not in ("summary", "full"):
+        err("site", None, "feed_content", 'feed_content must be "summary" or "full"')
+
+    seen_ids: set[str] = set()
+    for index, topic in enumerate(tables["topics"]):
+        topic_id = topic.get("id")
+        if isinstance(topic_id, str):
+            if not SLUG_RE.match(topic_id):
+                err(
+                    "topics",
+                    index,
+                    "id",
+                    f"topic id '{topic_id}' is not a valid id",
+                    "use lowercase letters, digits and hyphens",
+                )
+            if topic_id in seen_ids:
+                err("topics", index, "id", f"topic id '{topic_id}' is declared twice")
+            seen_ids.add(topic_id)
+    for index, line in enumerate(tables["help"]):
+        url = line.get("url", "")
+        if isinstance(url, str) and url and not re.match(r"^(https://|tel:|sms:|mailto:)", url):
+            err(
+                "help",
+                index,
+                "url",
+                f"help url '{url}' must start with https://, tel:, sms: or mailto:",
+            )
+
+    if errors:
+        raise BuildError(errors)
+
+    def typed(section: str, cls: type) -> tuple:
+        return tuple(cls(**entry) for entry in tables[section])
+
+    quality = Quality(**tables["quality"][0]) if tables["quality"] else Quality()
+    site_keys = {k: v for k, v in site.items() if k != "base_url"}
+    return Config(
+        root=root,
+        base_url=_normalise_base_url(base_url),
+        disclaimer=tables["disclaimer"][0]["text"].strip(),
+        topics=typed("topics", Topic),
+        help=typed("help", HelpLine),
+        quality=quality,
+        **site_keys,
+    )

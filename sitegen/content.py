@@ -1,0 +1,357 @@
+"""Find content files and turn each into a validated Document (front matter + rendered body)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import frontmatter, markup
+from .config import SLUG_RE, Config, did_you_mean
+from .errors import BuildError, SiteError, display_path
+
+KINDS = {"articles": "article", "faq": "faq", "pages": "page"}
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+PLACEHOLDER = "TODO"
+
+
+@dataclass(frozen=True)
+class Source:
+    authors: str
+    year: int
+    title: str
+    venue: str = ""
+    doi: str = ""
+    url: str = ""
+    id: str = ""
+
+    @property
+    def link(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else self.url
+
+
+@dataclass(frozen=True)
+class Document:
+    """One content file: an article, an FAQ entry or a standalone page."""
+
+    kind: str  # "article", "faq" or "page"
+    slug: str
+    path: str  # as the editor knows it, e.g. content/articles/why-it-helps.md
+    title: str  # an FAQ entry's question
+    summary: str
+    topics: tuple[str, ...]
+    sources: tuple[Source, ...]
+    body: Any  # markup.Rendered
+    key_lines: tuple[tuple[str, int], ...]
+    published: date | None = None
+    updated: date | None = None
+    reviewed: date | None = None
+    reviewer: str = ""
+    draft: bool = False
+
+    def line(self, key: str) -> int | None:
+        return dict(self.key_lines).get(key)
+
+    @property
+    def modified(self) -> date | None:
+        return self.updated or self.published
+
+
+Check = Callable[[Any, "_Context"], Any]
+
+
+@dataclass
+class _Context:
+    path: str
+    config: Config
+    key: str
+    line: int
+    item_lines: tuple[int, ...]
+    errors: list[SiteError]
+
+    def error(self, message: str, hint: str = "", line: int | None = None) -> None:
+        self.errors.append(SiteError(self.path, line or self.line, message, hint))
+
+
+def _text(value: Any, ctx: _Context) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        ctx.error(f"'{ctx.key}' must be text", f"for example: {ctx.key}: Some words")
+        return None
+    return value.strip()
+
+
+def _date(value: Any, ctx: _Context) -> date | None:
+    if isinstance(value, str) and DATE_RE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError as exc:
+            ctx.error(f"'{ctx.key}' is not a real date: {exc}", "write it as YYYY-MM-DD")
+            return None
+    ctx.error(
+        f"'{ctx.key}' must be a date written as YYYY-MM-DD, not {value!r}",
+        f"for example: {ctx.key}: 2026-11-01",
+    )
+    return None
+
+
+def _bool(value: Any, ctx: _Context) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    ctx.error(f"'{ctx.key}' must be true or false, not {value!r}")
+    return None
+
+
+def _topics(value: Any, ctx: _Context) -> tuple[str, ...] | None:
+    declared = tuple(t.id for t in ctx.config.topics)
+    if not isinstance(value, list) or not value:
+        ctx.error("'topics' must be a list of topic ids", "for example: topics: [benefits, trust]")
+        return None
+    good = []
+    for topic in value:
+        if not isinstance(topic, str) or topic not in declared:
+            ctx.error(
+                f"unknown topic '{topic}'",
+                f"{did_you_mean(str(topic), declared)} (topics are declared in site.toml)",
+            )
+        elif topic not in good:
+            good.append(topic)
+    return tuple(good) if len(good) == len(value) else None
+
+
+SOURCE_KEYS = {"id", "authors", "year", "title", "venue", "doi", "url"}
+
+
+def _sources(value: Any, ctx: _Context) -> tuple[Source, ...] | None:
+    if not isinstance(value, list):
+        ctx.error("'sources' must be a list", "each source starts with '- ' on its own line")
+        return None
+    out = []
+    ids: set[str] = set()
+    for index, item in enumerate(value):
+        line = ctx.item_lines[index] if index < len(ctx.item_lines) else ctx.line
+        n = index + 1
+        if not isinstance(item, dict):
+            ctx.error(
+                f"source {n} must be a mapping of keys", "e.g. - {authors: ..., year: ...}", line
+            )
+            continue
+        bad = False
+        for key in item:
+            if key not in SOURCE_KEYS:
+                ctx.error(
+                    f"unknown key '{key}' in source {n}",
+                    did_you_mean(str(key), tuple(SOURCE_KEYS)),
+                    line,
+                )
+                bad = True
+        for key in ("authors", "title"):
+            if not isinstance(item.get(key), str) or not item[key].strip():
+                ctx.error(f"source {n} needs '{key}' as text", line=line)
+                bad = True
+        if not isinstance(item.get("year"), int) or isinstance(item.get("year"), bool):
+            ctx.error(f"source {n} needs 'year' as a number", "for example: year: 2011", line)
+            bad = True
+        for key in ("venue", "doi", "url", "id"):
+            if key in item and not isinstance(item[key], str):
+                ctx.error(f"source {n}: '{key}' must be text", line=line)
+                bad = True
+        if bad:
+            continue
+        doi, url, source_id = (
+            item.get("doi", "").strip(),
+            item.get("url", "").strip(),
+            item.get("id", ""),
+        )
+        if doi and not DOI_RE.match(doi):
+            ctx.error(
+                f"source {n}: '{doi}' is not a DOI", "a DOI looks like 10.1037/a0031384", line
+            )
+        if url and not re.match(r"^https?://\S+$", url):
+            ctx.error(f"source {n}: url must start with https://", line=line)
+        if source_id and not SLUG_RE.match(source_id):
+            ctx.error(
+                f"source {n}: id '{source_id}' may hold only lowercase letters, digits and hyphens",
+                line=line,
+            )
+        if source_id and source_id in ids:
+            ctx.error(f"source {n}: id '{source_id}' is used twice", line=line)
+        ids.add(source_id)
+        out.append(
+            Source(
+                item["authors"].strip(),
+                item["year"],
+                item["title"].strip(),
+                item.get("venue", "").strip(),
+                doi,
+                url,
+                source_id,
+            )
+        )
+    return tuple(out)
+
+
+# Per kind: key -> (check, required). The key 'question' fills an FAQ entry's title.
+FIELDS: dict[str, dict[str, tuple[Check, bool]]] = {
+    "article": {
+        "title": (_text, True), "summary": (_text, True), "topics": (_topics, True),
+        "published": (_date, True), "updated": (_date, False), "reviewed": (_date, False),
+        "reviewer": (_text, False), "sources": (_sources, False), "draft": (_bool, False),
+    },
+    "faq": {
+        "question": (_text, True), "topics": (_topics, True), "sources": (_sources, False),
+        "draft": (_bool, False),
+    },
+    "page": {"title": (_text, True), "summary": (_text, True), "draft": (_bool, False)},
+}  # fmt: skip
+
+
+def discover(config: Config) -> tuple[list[tuple[str, Path]], list[SiteError]]:
+    """Every content file as (kind, path), sorted; plus problems with the folder layout."""
+    root = config.root.resolve()
+    content = root / "content"
+    found: list[tuple[str, Path]] = []
+    errors: list[SiteError] = []
+    for folder, kind in KINDS.items():
+        base = content / folder
+        if not base.is_dir():
+            continue
+        for path in sorted(base.iterdir()):
+            shown = display_path(path, config.root)
+            if path.name.startswith("."):
+                continue
+            if path.is_symlink() and not _inside(path.resolve(), root):
+                errors.append(
+                    SiteError(
+                        shown,
+                        None,
+                        "symbolic link points outside the project",
+                        "copy the file into content/ instead",
+                    )
+                )
+            elif path.is_dir():
+                errors.append(
+                    SiteError(
+                        shown,
+                        None,
+                        "folders inside content/ are not supported",
+                        f"move the files up into content/{folder}/",
+                    )
+                )
+            elif path.suffix != ".md":
+                errors.append(
+                    SiteError(
+                        shown,
+                        None,
+                        "not a Markdown file",
+                        f"content/{folder}/ holds only .md files",
+                    )
+                )
+            elif not SLUG_RE.match(path.stem):
+                errors.append(
+                    SiteError(
+                        shown,
+                        None,
+                        f"file name '{path.name}' cannot be a URL",
+                        "use lowercase letters, digits and hyphens, e.g. my-article.md",
+                    )
+                )
+            else:
+                found.append((kind, path))
+    return found, errors
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def parse(kind: str, path: Path, config: Config) -> Document:
+    """Read, validate and render one content file; raise BuildError with all its problems."""
+    shown = display_path(path, config.root)
+    parsed = frontmatter.split(frontmatter.decode(path.read_bytes(), shown), shown)
+    return from_front_matter(kind, path.stem, shown, parsed, config)
+
+
+def from_front_matter(
+    kind: str, slug: str, shown: str, parsed: frontmatter.Parsed, config: Config
+) -> Document:
+    """Validate front matter against the kind's fields and render the body."""
+    fields = FIELDS[kind]
+    errors: list[SiteError] = []
+    values: dict[str, Any] = {}
+    for key, value in parsed.meta.items():
+        line = parsed.key_lines.get(str(key), 2)
+        if key not in fields:
+            errors.append(
+                SiteError(
+                    shown, line, f"unknown key '{key}'", did_you_mean(str(key), tuple(fields))
+                )
+            )
+            continue
+        check, _ = fields[key]
+        ctx = _Context(shown, config, key, line, parsed.item_lines.get(key, ()), errors)
+        values[key] = check(value, ctx)
+    for key, (_, required) in fields.items():
+        if required and key not in parsed.meta:
+            errors.append(
+                SiteError(
+                    shown,
+                    2,
+                    f"missing required key '{key}'",
+                    f"add a line '{key}: ...' to the front matter",
+                )
+            )
+    sources = values.get("sources") or ()
+    keys = tuple(s.id for s in sources if s.id)
+    prefix = f"{slug}-" if kind == "faq" else ""
+    body = markup.convert(parsed.body, parsed.body_line, keys, prefix)
+    for key, line in body.unknown_cites:
+        errors.append(
+            SiteError(
+                shown,
+                line,
+                f"citation [@{key}] matches no source",
+                did_you_mean(key, keys) if keys else "add it under 'sources' with id: " + key,
+            )
+        )
+    if errors:
+        raise BuildError(errors)
+    return Document(
+        kind=kind,
+        slug=slug,
+        path=shown,
+        title=values.get("title") or values["question"],
+        summary=values.get("summary") or "",
+        topics=values.get("topics") or (),
+        sources=sources,
+        body=body,
+        key_lines=tuple(sorted(parsed.key_lines.items())),
+        published=values.get("published"),
+        updated=values.get("updated"),
+        reviewed=values.get("reviewed"),
+        reviewer=values.get("reviewer") or "",
+        draft=bool(values.get("draft")),
+    )
+
+
+def load_all(config: Config) -> list[Document]:
+    """Every content file as a Document; raise BuildError with every problem in every file."""
+    found, errors = discover(config)
+    docs: list[Document] = []
+    for kind, path in found:
+        try:
+            docs.append(parse(kind, path, config))
+        except BuildError as exc:
+            errors.extend(exc.errors)
+        except OSError as exc:
+            errors.append(
+                SiteError(
+                    display_path(path, config.root), None, f"cannot read file: {exc.strerror}"
+                )
+            )
+    if errors:
+        raise BuildError(errors)
+    return docs

@@ -1,0 +1,154 @@
+"""Split a content file into YAML front matter and Markdown body, keeping file line numbers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent
+
+from .errors import BuildError, SiteError
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+FENCE = re.compile(r"^---[ \t]*$")
+
+
+class StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without YAML 1.1's traps.
+
+    Dates stay text (checked by the content model, with our messages), only ``true``/``false`` are
+    booleans (``no``, ``on``, ``yes`` stay text, so ``country: NO`` means Norway), and aliases are
+    refused, which rules out alias bombs.
+    """
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, "aliases (*name) are not allowed in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+StrictLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, rx)
+        for tag, rx in resolvers
+        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A content file split in two: its front matter (with each key's line) and its body."""
+
+    meta: dict[str, Any]
+    key_lines: dict[str, int]
+    item_lines: dict[str, tuple[int, ...]]
+    body: str
+    body_line: int  # the file line on which the body starts
+
+
+def decode(raw: bytes, path: str) -> str:
+    """Bytes to text: UTF-8 with an optional byte-order mark, line endings made plain."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise fail(
+            path,
+            None,
+            f"file is {len(raw) / 1048576:.1f} MB; the limit is {MAX_FILE_BYTES // 1048576} MB",
+            "split it into several articles",
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise fail(
+            path,
+            line,
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            "save the file as UTF-8 in your editor",
+        ) from None
+    if "\x00" in text:
+        raise fail(
+            path,
+            text[: text.index("\x00")].count("\n") + 1,
+            "file contains a NUL byte",
+            "is this a text file?",
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def fail(path: str, line: int | None, message: str, hint: str = "") -> BuildError:
+    """One editor-facing error, ready to raise."""
+    return BuildError([SiteError(path, line, message, hint)])
+
+
+def split(text: str, path: str) -> Parsed:
+    """Parse ``---`` fenced front matter at the top of ``text``; raise BuildError if it is bad."""
+    lines = text.split("\n")
+    if not lines or not FENCE.match(lines[0]):
+        raise fail(
+            path,
+            1,
+            "missing front matter",
+            "start the file with a line '---', the front matter, then another '---'",
+        )
+    end = next((i for i in range(1, len(lines)) if FENCE.match(lines[i])), None)
+    if end is None:
+        raise fail(
+            path,
+            1,
+            "front matter is not closed",
+            "add a line '---' after the last front-matter line",
+        )
+    source = "\n".join(lines[1:end])
+    if not source.strip():
+        raise fail(path, 2, "front matter is empty", "add at least the required keys")
+    try:
+        loader = StrictLoader(source)
+        try:
+            node = loader.get_single_node()
+            meta = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 2
+        problem = exc.problem or exc.context or "invalid YAML"
+        hint = (
+            "write the value out in full"
+            if "alias" in problem
+            else "values with a colon or a quote need quotes around them"
+        )
+        raise fail(path, line, f"invalid YAML in front matter: {problem}", hint) from None
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        raise fail(path, 2, f"invalid YAML in front matter: {exc}") from None
+    if not isinstance(meta, dict):
+        raise fail(
+            path,
+            2,
+            "front matter must be a list of 'key: value' lines",
+            "for example 'title: My article'",
+        )
+    key_lines: dict[str, int] = {}
+    item_lines: dict[str, tuple[int, ...]] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        if key in key_lines:
+            raise fail(
+                path,
+                key_node.start_mark.line + 2,
+                f"'{key}' appears twice",
+                f"keep one '{key}' line (the first is on line {key_lines[key]})",
+            )
+        key_lines[key] = key_node.start_mark.line + 2
+        if isinstance(value_node, yaml.SequenceNode):
+            item_lines[key] = tuple(item.start_mark.line + 2 for item in value_node.value)
+    return Parsed(meta, key_lines, item_lines, "\n".join(lines[end + 1 :]), end + 2)

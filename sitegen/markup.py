@@ -1,0 +1,191 @@
+"""Markdown to safe HTML: Python-Markdown's own extensions, citation markers, then nh3."""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+EXTENSIONS = ("toc", "tables", "footnotes", "attr_list", "smarty")
+EXTENSION_CONFIGS = {
+    "toc": {"toc_depth": "2-3"},
+    "footnotes": {"BACKLINK_TITLE": "Back to note %d"},
+}
+
+# The allowlist for raw HTML and attribute lists in Markdown (see README, "Sanitizing").
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl",
+    "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
+    "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "summary",
+    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "title", "lang", "dir"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start", "reversed"},
+}
+ALIGN_CLASSES = {"align-left", "align-center", "align-right"}
+ALLOWED_CLASSES = {
+    "sup": {"cite"},
+    "a": {"footnote-ref", "footnote-backref"},
+    "div": {"footnote", "note"},
+    "th": ALIGN_CLASSES,
+    "td": ALIGN_CLASSES,
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+CITE_PATTERN = r"\[@([a-z0-9]+(?:-[a-z0-9]+)*)\]"
+ID_RE = re.compile(r'\bid="([^"]*)"')
+URL_ATTR_RE = re.compile(r'\b(href|src)="([^"]*)"')
+TAG_RE = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What the Markdown stage hands on: safe HTML and the facts later stages check."""
+
+    html: str
+    ids: frozenset[str]
+    headings: tuple[Heading, ...]
+    links: tuple[tuple[str, int], ...]  # (href or src as written in the HTML, body line)
+    cites: tuple[str, ...]  # citation keys in order of first use
+    unknown_cites: tuple[tuple[str, int], ...]
+    words: int
+
+
+class _CiteProcessor(InlineProcessor):
+    """Turns ``[@key]`` into a numbered link to that source in the page's reference list."""
+
+    def handleMatch(self, m: re.Match[str], data: str):  # type: ignore[no-untyped-def,override]
+        key = m.group(1)
+        keys: tuple[str, ...] = self.md.cite_keys  # type: ignore[attr-defined]
+        if key not in keys:
+            self.md.unknown_cites.append(key)  # type: ignore[attr-defined]
+            return None, None, None
+        self.md.used_cites.append(key)  # type: ignore[attr-defined]
+        sup = etree.Element("sup", {"class": "cite"})
+        link = etree.SubElement(sup, "a", {"href": f"#ref-{key}"})
+        link.text = f"[{keys.index(key) + 1}]"
+        return sup, m.start(0), m.end(0)
+
+
+class _AlignProcessor(Treeprocessor):
+    """Table alignment as classes: inline styles would need a weaker Content-Security-Policy."""
+
+    def run(self, root: etree.Element) -> None:
+        for cell in (el for el in root.iter() if el.tag in ("th", "td")):
+            style = cell.attrib.pop("style", "")
+            match = re.search(r"text-align:\s*(left|center|right)", style)
+            if match:
+                cell.set("class", f"align-{match.group(1)}")
+
+
+class _SiteExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.inlinePatterns.register(_CiteProcessor(CITE_PATTERN, md), "cite", 175)
+        md.treeprocessors.register(_AlignProcessor(md), "align", 0)
+
+
+_md: markdown.Markdown | None = None
+
+
+def _markdown() -> markdown.Markdown:
+    global _md
+    if _md is None:
+        _md = markdown.Markdown(
+            extensions=[*EXTENSIONS, _SiteExtension()],
+            extension_configs=EXTENSION_CONFIGS,
+            output_format="html",
+        )
+    return _md
+
+
+def sanitize(fragment: str) -> str:
+    """Keep only the allowlisted tags, attributes, classes and URL schemes."""
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def scope_ids(fragment: str, prefix: str) -> str:
+    """Prefix every id and same-page link, so several fragments can share one page."""
+    if not prefix:
+        return fragment
+    fragment = ID_RE.sub(lambda m: f'id="{prefix}{m.group(1)}"', fragment)
+    return re.sub(r'\bhref="#([^"]*)"', lambda m: f'href="#{prefix}{m.group(1)}"', fragment)
+
+
+def _line_of(needle: str, body_lines: list[str], first_line: int) -> int:
+    for offset, text in enumerate(body_lines):
+        if needle in text:
+            return first_line + offset
+    return first_line
+
+
+def convert(
+    body: str, body_line: int, cite_keys: tuple[str, ...] = (), id_prefix: str = ""
+) -> Rendered:
+    """Render one Markdown body. Pure: the same arguments always give the same result."""
+    md = _markdown()
+    md.reset()
+    md.cite_keys = cite_keys  # type: ignore[attr-defined]
+    md.unknown_cites = []  # type: ignore[attr-defined]
+    md.used_cites = []  # type: ignore[attr-defined]
+    safe = scope_ids(sanitize(md.convert(body)), id_prefix)
+    lines = body.split("\n")
+    links = tuple(
+        (value, _line_of(html.unescape(value), lines, body_line))
+        for _, value in URL_ATTR_RE.findall(safe)
+    )
+    headings = tuple(_flatten(md.toc_tokens, id_prefix))  # type: ignore[attr-defined]
+    unknown = tuple(
+        (key, _line_of(f"[@{key}]", lines, body_line))
+        for key in dict.fromkeys(md.unknown_cites)  # type: ignore[attr-defined]
+    )
+    text = html.unescape(TAG_RE.sub(" ", safe))
+    return Rendered(
+        html=safe,
+        ids=frozenset(ID_RE.findall(safe)),
+        headings=headings,
+        links=links,
+        cites=tuple(dict.fromkeys(md.used_cites)),  # type: ignore[attr-defined]
+        unknown_cites=unknown,
+        words=len(text.split()),
+    )
+
+
+def _flatten(tokens: list[dict], prefix: str) -> list[Heading]:
+    out: list[Heading] = []
+    for token in tokens:
+        text = html.unescape(TAG_RE.sub("", token["name"]))
+        out.append(Heading(token["level"], prefix + token["id"], text))
+        out.extend(_flatten(token["children"], prefix))
+    return out
+
+
+def plain_text(fragment: str) -> str:
+    """The words of an HTML fragment, for readability scores and search snippets."""
+    return " ".join(html.unescape(TAG_RE.sub(" ", fragment)).split())

@@ -1,0 +1,82 @@
+"""The build, top to bottom: config, content, model, links, render, then an atomic write."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import content, links, model, render, write
+from .config import Config, load_config
+from .errors import BuildError
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Everything checked and rendered in memory, before a byte is written."""
+
+    config: Config
+    site: model.Site
+    files: dict[str, str]
+
+
+def build_time(site: model.Site) -> datetime:
+    """SOURCE_DATE_EPOCH when set; otherwise the newest content date, so output is reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    newest = site.last_modified
+    if newest is None:
+        return datetime(1970, 1, 1, tzinfo=timezone.utc)
+    return datetime(newest.year, newest.month, newest.day, tzinfo=timezone.utc)
+
+
+def load(root: Path, base_url: str | None = None, drafts: bool = False) -> Loaded:
+    """Read, check and render the whole site; raise BuildError listing every problem."""
+    config = load_config(root)
+    if base_url is not None:
+        config = _override_base_url(config, base_url)
+    docs = content.load_all(config)
+    site = model.build_site(config, docs, drafts=drafts)
+    urls = links.page_urls(site)
+    bodies: dict[str, str] = {}
+    anchors: list[links.AnchorCheck] = []
+    errors = []
+    for doc in site.documents:
+        resolved, problems = links.resolve(doc, site, urls)
+        bodies[doc.path] = resolved.html
+        anchors.extend(resolved.anchors)
+        errors.extend(problems)
+    if errors:
+        raise BuildError(errors)
+    env = render.make_env(site, root / "templates")
+    files = render.render_all(site, env, bodies, build_time(site))
+    pages = {name.removesuffix("index.html"): text for name, text in files.items()}
+    errors = links.check_anchors(anchors, pages)
+    if errors:
+        raise BuildError(errors)
+    return Loaded(config, site, files)
+
+
+def _override_base_url(config: Config, base_url: str) -> Config:
+    from .config import SiteError, urlsplit
+
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BuildError([SiteError("--base-url", None, f"'{base_url}' needs a scheme and a host",
+                                    "e.g. --base-url https://user.github.io/repo/")])
+    return config.with_base_url(base_url)
+
+
+def build(root: Path, out: Path | None = None, base_url: str | None = None,
+          drafts: bool = False) -> tuple[Loaded, Path]:
+    """Build the site into ``out`` (default: the config's output folder) atomically."""
+    loaded = load(root, base_url, drafts)
+    target = out if out is not None else root / loaded.config.output
+    write.refuse_unsafe_output(target, root)
+    extra = {".nojekyll": ""}
+    if loaded.config.cname:
+        extra["CNAME"] = loaded.config.cname + "\n"
+    write.write_site(target, {**loaded.files, **extra}, root / "static")
+    return loaded, target

@@ -1,0 +1,141 @@
+"""Render the site model through Jinja2 templates into a map of output path -> text."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .content import Document
+from .errors import BuildError, SiteError, display_path
+from .model import Site, url_of
+from .structured import Structured
+
+WORDS_PER_MINUTE = 200
+TOC_MIN_HEADINGS = 3
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One output file: where it goes, which template draws it, and with what."""
+
+    output: str  # path inside the output dir, e.g. "articles/x/index.html"
+    template: str
+    context: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def url(self) -> str:
+        return self.output.removesuffix("index.html")
+
+
+def make_env(site: Site, templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    config = site.config
+    env.globals.update(
+        site=site,
+        config=config,
+        url=lambda path="": config.base_path + path.lstrip("/"),
+        abs_url=lambda path="": config.base_url + path.lstrip("/"),
+        url_of=url_of,
+        help_page=site.page(config.help_page),
+    )
+    env.filters.update(long_date=long_date, json_ld=json_ld, reading_minutes=reading_minutes)
+    return env
+
+
+def long_date(value: date | datetime) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def reading_minutes(doc: Document) -> int:
+    return max(1, math.ceil(doc.body.words / WORDS_PER_MINUTE))
+
+
+def json_ld(data: dict[str, Any]) -> Markup:
+    """JSON for a <script type="application/ld+json"> block, safe inside HTML."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def page_specs(site: Site, bodies: dict[str, str], build_time: datetime) -> Iterator[PageSpec]:
+    """Every page of the site, in a fixed order. ``bodies`` maps a document's path to its HTML."""
+    yield PageSpec("index.html", "home.html")
+    yield PageSpec("topics/index.html", "topics.html")
+    for group in site.groups:
+        yield PageSpec(f"topics/{group.topic.id}/index.html", "topic.html",
+                       {"group": group, "faqs": site.faqs_for(group.topic.id)})
+    yield PageSpec("faq/index.html", "faq.html")
+    for doc in site.articles:
+        before, after = site.neighbours(doc)
+        yield PageSpec(f"articles/{doc.slug}/index.html", "article.html",
+                       {"doc": doc, "related": site.related(doc), "before": before,
+                        "after": after, "show_toc": len(_toc(doc)) >= TOC_MIN_HEADINGS,
+                        "toc": _toc(doc)})
+    for doc in site.pages:
+        yield PageSpec(f"{doc.slug}/index.html", "page.html", {"doc": doc})
+    yield PageSpec("404.html", "404.html")
+    yield PageSpec("feed.xml", "feed.xml", {"updated": site.last_modified or build_time.date()})
+    yield PageSpec("sitemap.xml", "sitemap.xml")
+    yield PageSpec("robots.txt", "robots.txt")
+
+
+def _toc(doc: Document) -> tuple:
+    return tuple(h for h in doc.body.headings if h.level == 2)
+
+
+def render_all(site: Site, env: jinja2.Environment, bodies: dict[str, str],
+               build_time: datetime) -> dict[str, str]:
+    """Render every page; raise BuildError naming the template file and line on failure."""
+    env.globals["body"] = lambda doc: Markup(bodies[doc.path])
+    env.globals.update(Structured(site, bodies).globals())
+    env.globals["build_time"] = build_time.astimezone(timezone.utc)
+    out: dict[str, str] = {}
+    errors: list[SiteError] = []
+    for spec in page_specs(site, bodies, build_time):
+        try:
+            out[spec.output] = env.get_template(spec.template).render(page_url=spec.url, **spec.context)
+        except jinja2.TemplateNotFound as exc:
+            errors.append(SiteError(f"templates/{exc.name}", None, "template not found",
+                                    "restore it from git, or check the name in {% extends %} / {% include %}"))
+        except jinja2.TemplateSyntaxError as exc:
+            errors.append(SiteError(f"templates/{exc.name or spec.template}", exc.lineno,
+                                    f"template syntax error: {exc.message}"))
+        except (jinja2.UndefinedError, TypeError, AttributeError, ValueError) as exc:
+            line, name = _template_frame(exc, env)
+            errors.append(SiteError(name or f"templates/{spec.template}", line,
+                                    f"template error while rendering {spec.output}: {exc}"))
+        if len(errors) > 20:
+            break
+    if errors:
+        raise BuildError(errors)
+    return out
+
+
+def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[int | None, str | None]:
+    """The template file and line where a rendering error happened, from the traceback."""
+    tb = exc.__traceback__
+    found: tuple[int | None, str | None] = (None, None)
+    loader = env.loader
+    root = Path(loader.searchpath[0]) if isinstance(loader, jinja2.FileSystemLoader) else None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        template = tb.tb_frame.f_globals.get("__jinja_template__")
+        if template is not None and root is not None:
+            found = (template.get_corresponding_lineno(tb.tb_lineno),
+                     display_path(Path(filename), root.parent))
+        tb = tb.tb_next
+    return found

@@ -1,0 +1,106 @@
+"""Write the built site atomically: into a temporary folder, then swapped into place."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import signal
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import BuildError, SiteError
+
+TMP_PREFIX = ".sitegen-tmp-"
+_RENAME_EXCHANGE = 2
+
+
+def refuse_unsafe_output(out: Path, root: Path) -> None:
+    """Refuse output folders whose replacement by a build would destroy something else."""
+    out, root = out.resolve(), root.resolve()
+    sources = [root / "content", root / "templates", root / "static"]
+    unsafe = (
+        out in (Path("/"), Path.home().resolve(), root)
+        or out in root.parents
+        or any(out == s or s in out.parents for s in sources)
+    )
+    if unsafe:
+        raise BuildError([SiteError(str(out), None, "refusing to write the site here: the whole "
+                                    "folder is replaced by each build",
+                                    "use a folder of its own, e.g. --out _site")])
+
+
+@contextmanager
+def _signals_as_interrupts() -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt, so cleanup runs for it as it does for Ctrl-C."""
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2); False where that is unavailable."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    fn = getattr(libc, "renameat2", None)
+    if fn is None:
+        return False
+    at_fdcwd = -100
+    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0
+
+
+def clean_stale(out: Path) -> None:
+    """Remove temporary folders that an earlier, killed build may have left beside ``out``."""
+    parent = out.resolve().parent
+    if parent.is_dir():
+        for stale in parent.glob(f"{TMP_PREFIX}{out.name}-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def write_site(out: Path, files: Mapping[str, str | bytes], static: Path | None) -> None:
+    """Write ``files`` (and the static folder) to a new folder beside ``out``, then swap it in.
+
+    Until the final swap, ``out`` is untouched; if anything fails or the build is interrupted,
+    the temporary folder is removed and the previous site stays as it was.
+    """
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(out)
+    with _signals_as_interrupts():
+        tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{out.name}-", dir=out.parent))
+        try:
+            if static is not None and static.is_dir():
+                shutil.copytree(static, tmp / "static", dirs_exist_ok=True)
+            for rel in sorted(files):
+                target = tmp / rel
+                if not target.resolve().is_relative_to(tmp):
+                    raise ValueError(f"output path escapes the output folder: {rel}")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                data = files[rel]
+                target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+            os.chmod(tmp, 0o755)
+            if out.exists() and _exchange(tmp, out):
+                pass  # tmp now holds the previous site
+            else:
+                if out.exists():
+                    os.rename(out, f"{tmp}.old")
+                    os.rename(tmp, out)
+                    os.rename(f"{tmp}.old", tmp)
+                else:
+                    os.rename(tmp, out)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
