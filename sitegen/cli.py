@@ -31,9 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "build"
     try:
         if command == "build":
-            loaded, out = pipeline.build(root, getattr(args, "out", None),
-                                         getattr(args, "base_url", None),
-                                         getattr(args, "drafts", False))
+            loaded, out = pipeline.build(
+                root,
+                getattr(args, "out", None),
+                getattr(args, "base_url", None),
+                getattr(args, "drafts", False),
+            )
             print(f"Built {len(loaded.files)} files into {out}")
         elif command == "check":
             loaded = pipeline.load(root)

@@ -337,21 +337,20 @@ def from_front_matter(
     )
 
 
-def load_all(config: Config) -> list[Document]:
-    """Every content file as a Document; raise BuildError with every problem in every file."""
+def load_all(config: Config) -> tuple[list[Document], list[SiteError], set[str]]:
+    """Every content file that is valid as a Document, every problem found, and the paths of
+    the files that failed (so that links to them are not reported as missing too)."""
     found, errors = discover(config)
     docs: list[Document] = []
+    failed: set[str] = set()
     for kind, path in found:
         try:
             docs.append(parse(kind, path, config))
         except BuildError as exc:
             errors.extend(exc.errors)
+            failed.add(display_path(path, config.root))
         except OSError as exc:
-            errors.append(
-                SiteError(
-                    display_path(path, config.root), None, f"cannot read file: {exc.strerror}"
-                )
-            )
-    if errors:
-        raise BuildError(errors)
-    return docs
+            shown = display_path(path, config.root)
+            errors.append(SiteError(shown, None, f"cannot read file: {exc.strerror}"))
+            failed.add(shown)
+    return docs, errors, failed

@@ -42,8 +42,13 @@ def page_urls(site: Site) -> set[str]:
     return urls
 
 
-def resolve(doc: Document, site: Site, urls: set[str]) -> tuple[Resolved, list[SiteError]]:
-    """Rewrite ``doc``'s links under the base path; report targets that do not exist."""
+def resolve(
+    doc: Document, site: Site, urls: set[str], unreadable: set[str] = frozenset()
+) -> tuple[Resolved, list[SiteError]]:
+    """Rewrite ``doc``'s links under the base path; report targets that do not exist.
+
+    Links to ``unreadable`` files (those with errors of their own) are not reported again.
+    """
     by_path = {d.path: d for d in site.documents}
     drafts = {d.path for d in site.drafts}
     base = site.config.base_path
@@ -69,23 +74,49 @@ def resolve(doc: Document, site: Site, urls: set[str]) -> tuple[Resolved, list[S
                 continue
             page = target if target in urls or target.endswith("/") else target + "/"
             if page not in urls:
-                errors.append(SiteError(doc.path, line, f"link to {parts.path}: no such page",
-                                        "site paths look like /topics/trust/ or /faq/"))
+                errors.append(
+                    SiteError(
+                        doc.path,
+                        line,
+                        f"link to {parts.path}: no such page",
+                        "site paths look like /topics/trust/ or /faq/",
+                    )
+                )
                 continue
         else:
             source = posixpath.normpath(posixpath.join(posixpath.dirname(doc.path), parts.path))
             if not source.endswith(".md"):
-                errors.append(SiteError(doc.path, line, f"link to '{parts.path}' is not a content file",
-                                        "link to another page by its .md file, e.g. other-article.md"))
+                errors.append(
+                    SiteError(
+                        doc.path,
+                        line,
+                        f"link to '{parts.path}' is not a content file",
+                        "link to another page by its .md file, e.g. other-article.md",
+                    )
+                )
                 continue
             target_doc = by_path.get(source)
+            if source in unreadable:
+                continue
             if source in drafts:
-                errors.append(SiteError(doc.path, line, f"links to {source}, which is a draft",
-                                        "publish it (remove draft: true) or remove the link"))
+                errors.append(
+                    SiteError(
+                        doc.path,
+                        line,
+                        f"links to {source}, which is a draft",
+                        "publish it (remove draft: true) or remove the link",
+                    )
+                )
                 continue
             if target_doc is None:
-                errors.append(SiteError(doc.path, line, f"link to '{parts.path}': no such file "
-                                        f"({source})", _suggest(source, by_path)))
+                errors.append(
+                    SiteError(
+                        doc.path,
+                        line,
+                        f"link to '{parts.path}': no such file ({source})",
+                        _suggest(source, by_path),
+                    )
+                )
                 continue
             page, _, own_anchor = url_of(target_doc).partition("#")
             if own_anchor:  # an FAQ entry: its ids carry its slug
@@ -119,6 +150,12 @@ def check_anchors(checks: list[AnchorCheck], pages: dict[str, str]) -> list[Site
             ids[check.page] = set(re.findall(r'\bid="([^"]*)"', pages.get(check.page, "")))
         if html.escape(check.anchor) not in ids[check.page]:
             where = "this page" if not check.page else f"/{check.page}"
-            errors.append(SiteError(check.path, check.line, f"no anchor #{check.anchor} on {where}",
-                                    "anchors are heading ids: '## My heading' has #my-heading"))
+            errors.append(
+                SiteError(
+                    check.path,
+                    check.line,
+                    f"no anchor #{check.anchor} on {where}",
+                    "anchors are heading ids: '## My heading' has #my-heading",
+                )
+            )
     return errors

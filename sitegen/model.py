@@ -92,17 +92,35 @@ def build_site(config: Config, docs: list[Document], drafts: bool = False) -> Si
     claimed: dict[str, Document] = {}
     for doc in published:
         if doc.kind == "page" and doc.slug in RESERVED_SLUGS:
-            errors.append(SiteError(doc.path, None, f"the URL /{doc.slug}/ belongs to the site itself",
-                                    "rename the file"))
+            errors.append(
+                SiteError(
+                    doc.path,
+                    None,
+                    f"the URL /{doc.slug}/ belongs to the site itself",
+                    "rename the file",
+                )
+            )
         url = url_of(doc)
         if url in claimed:
-            errors.append(SiteError(doc.path, None, f"claims the URL {url} already used by "
-                                    f"{claimed[url].path}", "rename one of the two files"))
+            errors.append(
+                SiteError(
+                    doc.path,
+                    None,
+                    f"claims the URL {url} already used by {claimed[url].path}",
+                    "rename one of the two files",
+                )
+            )
         claimed.setdefault(url, doc)
     help_page = config.help_page
     if not any(d.kind == "page" and d.slug == help_page for d in published):
-        errors.append(SiteError("site.toml", None, f"help_page '{help_page}' has no page",
-                                f"add content/pages/{help_page}.md or change help_page"))
+        errors.append(
+            SiteError(
+                "site.toml",
+                None,
+                f"help_page '{help_page}' has no page",
+                f"add content/pages/{help_page}.md or change help_page",
+            )
+        )
     if errors:
         raise BuildError(errors)
     topic_order = {t.id: i for i, t in enumerate(config.topics)}
@@ -110,8 +128,14 @@ def build_site(config: Config, docs: list[Document], drafts: bool = False) -> Si
         (d for d in published if d.kind == "article"),
         key=lambda d: (-d.published.toordinal(), d.slug),  # type: ignore[union-attr]
     )
-    faqs = sorted((d for d in published if d.kind == "faq"),
-                  key=lambda d: (topic_order[d.topics[0]], d.slug))
+    faqs = sorted(
+        (d for d in published if d.kind == "faq"), key=lambda d: (topic_order[d.topics[0]], d.slug)
+    )
     pages = sorted((d for d in published if d.kind == "page"), key=lambda d: d.slug)
-    return Site(config, tuple(articles), tuple(faqs), tuple(pages),
-                tuple(d for d in docs if d not in published))
+    return Site(
+        config,
+        tuple(articles),
+        tuple(faqs),
+        tuple(pages),
+        tuple(d for d in docs if d not in published),
+    )

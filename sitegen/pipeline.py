@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import content, links, model, render, write
@@ -25,11 +25,11 @@ def build_time(site: model.Site) -> datetime:
     """SOURCE_DATE_EPOCH when set; otherwise the newest content date, so output is reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
     newest = site.last_modified
     if newest is None:
-        return datetime(1970, 1, 1, tzinfo=timezone.utc)
-    return datetime(newest.year, newest.month, newest.day, tzinfo=timezone.utc)
+        return datetime(1970, 1, 1, tzinfo=UTC)
+    return datetime(newest.year, newest.month, newest.day, tzinfo=UTC)
 
 
 def load(root: Path, base_url: str | None = None, drafts: bool = False) -> Loaded:
@@ -37,14 +37,16 @@ def load(root: Path, base_url: str | None = None, drafts: bool = False) -> Loade
     config = load_config(root)
     if base_url is not None:
         config = _override_base_url(config, base_url)
-    docs = content.load_all(config)
-    site = model.build_site(config, docs, drafts=drafts)
+    docs, errors, failed = content.load_all(config)
+    try:
+        site = model.build_site(config, docs, drafts=drafts)
+    except BuildError as exc:
+        raise BuildError(errors + exc.errors) from None
     urls = links.page_urls(site)
     bodies: dict[str, str] = {}
     anchors: list[links.AnchorCheck] = []
-    errors = []
     for doc in site.documents:
-        resolved, problems = links.resolve(doc, site, urls)
+        resolved, problems = links.resolve(doc, site, urls, failed)
         bodies[doc.path] = resolved.html
         anchors.extend(resolved.anchors)
         errors.extend(problems)
@@ -64,13 +66,22 @@ def _override_base_url(config: Config, base_url: str) -> Config:
 
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise BuildError([SiteError("--base-url", None, f"'{base_url}' needs a scheme and a host",
-                                    "e.g. --base-url https://user.github.io/repo/")])
+        raise BuildError(
+            [
+                SiteError(
+                    "--base-url",
+                    None,
+                    f"'{base_url}' needs a scheme and a host",
+                    "e.g. --base-url https://user.github.io/repo/",
+                )
+            ]
+        )
     return config.with_base_url(base_url)
 
 
-def build(root: Path, out: Path | None = None, base_url: str | None = None,
-          drafts: bool = False) -> tuple[Loaded, Path]:
+def build(
+    root: Path, out: Path | None = None, base_url: str | None = None, drafts: bool = False
+) -> tuple[Loaded, Path]:
     """Build the site into ``out`` (default: the config's output folder) atomically."""
     loaded = load(root, base_url, drafts)
     target = out if out is not None else root / loaded.config.output

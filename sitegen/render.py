@@ -6,7 +6,7 @@ import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -76,15 +76,26 @@ def page_specs(site: Site, bodies: dict[str, str], build_time: datetime) -> Iter
     yield PageSpec("index.html", "home.html")
     yield PageSpec("topics/index.html", "topics.html")
     for group in site.groups:
-        yield PageSpec(f"topics/{group.topic.id}/index.html", "topic.html",
-                       {"group": group, "faqs": site.faqs_for(group.topic.id)})
+        yield PageSpec(
+            f"topics/{group.topic.id}/index.html",
+            "topic.html",
+            {"group": group, "faqs": site.faqs_for(group.topic.id)},
+        )
     yield PageSpec("faq/index.html", "faq.html")
     for doc in site.articles:
         before, after = site.neighbours(doc)
-        yield PageSpec(f"articles/{doc.slug}/index.html", "article.html",
-                       {"doc": doc, "related": site.related(doc), "before": before,
-                        "after": after, "show_toc": len(_toc(doc)) >= TOC_MIN_HEADINGS,
-                        "toc": _toc(doc)})
+        yield PageSpec(
+            f"articles/{doc.slug}/index.html",
+            "article.html",
+            {
+                "doc": doc,
+                "related": site.related(doc),
+                "before": before,
+                "after": after,
+                "show_toc": len(_toc(doc)) >= TOC_MIN_HEADINGS,
+                "toc": _toc(doc),
+            },
+        )
     for doc in site.pages:
         yield PageSpec(f"{doc.slug}/index.html", "page.html", {"doc": doc})
     yield PageSpec("404.html", "404.html")
@@ -97,27 +108,46 @@ def _toc(doc: Document) -> tuple:
     return tuple(h for h in doc.body.headings if h.level == 2)
 
 
-def render_all(site: Site, env: jinja2.Environment, bodies: dict[str, str],
-               build_time: datetime) -> dict[str, str]:
+def render_all(
+    site: Site, env: jinja2.Environment, bodies: dict[str, str], build_time: datetime
+) -> dict[str, str]:
     """Render every page; raise BuildError naming the template file and line on failure."""
     env.globals["body"] = lambda doc: Markup(bodies[doc.path])
     env.globals.update(Structured(site, bodies).globals())
-    env.globals["build_time"] = build_time.astimezone(timezone.utc)
+    env.globals["build_time"] = build_time.astimezone(UTC)
     out: dict[str, str] = {}
     errors: list[SiteError] = []
     for spec in page_specs(site, bodies, build_time):
         try:
-            out[spec.output] = env.get_template(spec.template).render(page_url=spec.url, **spec.context)
+            out[spec.output] = env.get_template(spec.template).render(
+                page_url=spec.url, **spec.context
+            )
         except jinja2.TemplateNotFound as exc:
-            errors.append(SiteError(f"templates/{exc.name}", None, "template not found",
-                                    "restore it from git, or check the name in {% extends %} / {% include %}"))
+            errors.append(
+                SiteError(
+                    f"templates/{exc.name}",
+                    None,
+                    "template not found",
+                    "restore it from git, or check the name in {% extends %} / {% include %}",
+                )
+            )
         except jinja2.TemplateSyntaxError as exc:
-            errors.append(SiteError(f"templates/{exc.name or spec.template}", exc.lineno,
-                                    f"template syntax error: {exc.message}"))
+            errors.append(
+                SiteError(
+                    f"templates/{exc.name or spec.template}",
+                    exc.lineno,
+                    f"template syntax error: {exc.message}",
+                )
+            )
         except (jinja2.UndefinedError, TypeError, AttributeError, ValueError) as exc:
             line, name = _template_frame(exc, env)
-            errors.append(SiteError(name or f"templates/{spec.template}", line,
-                                    f"template error while rendering {spec.output}: {exc}"))
+            errors.append(
+                SiteError(
+                    name or f"templates/{spec.template}",
+                    line,
+                    f"template error while rendering {spec.output}: {exc}",
+                )
+            )
         if len(errors) > 20:
             break
     if errors:
@@ -126,16 +156,20 @@ def render_all(site: Site, env: jinja2.Environment, bodies: dict[str, str],
 
 
 def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[int | None, str | None]:
-    """The template file and line where a rendering error happened, from the traceback."""
-    tb = exc.__traceback__
-    found: tuple[int | None, str | None] = (None, None)
+    """The template file and line where a rendering error happened.
+
+    Jinja rewrites the traceback so that template frames carry the template's file name and
+    line; the innermost such frame is where the error is.
+    """
     loader = env.loader
-    root = Path(loader.searchpath[0]) if isinstance(loader, jinja2.FileSystemLoader) else None
+    if not isinstance(loader, jinja2.FileSystemLoader):
+        return None, None
+    root = Path(loader.searchpath[0]).resolve()
+    found: tuple[int | None, str | None] = (None, None)
+    tb = exc.__traceback__
     while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        template = tb.tb_frame.f_globals.get("__jinja_template__")
-        if template is not None and root is not None:
-            found = (template.get_corresponding_lineno(tb.tb_lineno),
-                     display_path(Path(filename), root.parent))
+        filename = Path(tb.tb_frame.f_code.co_filename)
+        if filename.is_absolute() and root in filename.resolve().parents:
+            found = (tb.tb_lineno, display_path(filename.resolve(), root.parent))
         tb = tb.tb_next
     return found

@@ -43,20 +43,28 @@ class Structured:
             "datePublished": doc.published.isoformat() if doc.published else None,
             "dateModified": (doc.modified or doc.published).isoformat() if doc.published else None,
             "author": team,
-            "publisher": {"@type": "Organization", "name": self.config.title,
-                          "url": self.abs_url()},
+            "publisher": {
+                "@type": "Organization",
+                "name": self.config.title,
+                "url": self.abs_url(),
+            },
             "about": [self.config.topic(t).title for t in doc.topics],
             "citation": [self._citation(s) for s in doc.sources],
         }
         if doc.reviewed:
             data["lastReviewed"] = doc.reviewed.isoformat()
-            data["reviewedBy"] = {"@type": "Organization", "name": doc.reviewer} if doc.reviewer \
-                else team
+            data["reviewedBy"] = (
+                {"@type": "Organization", "name": doc.reviewer} if doc.reviewer else team
+            )
         return {k: v for k, v in data.items() if v not in (None, [])}
 
     def _citation(self, source: Any) -> dict[str, Any]:
-        item: dict[str, Any] = {"@type": "ScholarlyArticle", "name": source.title,
-                                "author": source.authors, "datePublished": str(source.year)}
+        item: dict[str, Any] = {
+            "@type": "ScholarlyArticle",
+            "name": source.title,
+            "author": source.authors,
+            "datePublished": str(source.year),
+        }
         if source.venue:
             item["isPartOf"] = source.venue
         if source.link:
@@ -69,8 +77,11 @@ class Structured:
             "@type": "FAQPage",
             "url": self.abs_url("faq/"),
             "mainEntity": [
-                {"@type": "Question", "name": f.title,
-                 "acceptedAnswer": {"@type": "Answer", "text": plain_text(self.bodies[f.path])}}
+                {
+                    "@type": "Question",
+                    "name": f.title,
+                    "acceptedAnswer": {"@type": "Answer", "text": plain_text(self.bodies[f.path])},
+                }
                 for f in faqs
             ],
         }
@@ -89,8 +100,11 @@ class Structured:
 
     def absolute_links(self, fragment: str) -> str:
         """Root-relative links made absolute, as feed readers need."""
-        host = self.config.base_url[: -len(self.config.base_path)] if self.config.base_path != "/" \
+        host = (
+            self.config.base_url[: -len(self.config.base_path)]
+            if self.config.base_path != "/"
             else self.config.base_url.rstrip("/")
+        )
         return re.sub(r'\b(href|src)="/', lambda m: f'{m.group(1)}="{host}/', fragment)
 
     def globals(self) -> dict[str, Any]:

@@ -28,14 +28,22 @@ def refuse_unsafe_output(out: Path, root: Path) -> None:
         or any(out == s or s in out.parents for s in sources)
     )
     if unsafe:
-        raise BuildError([SiteError(str(out), None, "refusing to write the site here: the whole "
-                                    "folder is replaced by each build",
-                                    "use a folder of its own, e.g. --out _site")])
+        raise BuildError(
+            [
+                SiteError(
+                    str(out),
+                    None,
+                    "refusing to write the site here: the whole folder is replaced by each build",
+                    "use a folder of its own, e.g. --out _site",
+                )
+            ]
+        )
 
 
 @contextmanager
 def _signals_as_interrupts() -> Iterator[None]:
     """Turn SIGTERM into KeyboardInterrupt, so cleanup runs for it as it does for Ctrl-C."""
+
     def handler(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 

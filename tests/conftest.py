@@ -1,0 +1,74 @@
+"""Shared fixtures: fixture sites copied into temporary folders, and a build runner."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def make_site(
+    dest: Path, fixture: str = "valid", files: dict[str, str | bytes] | None = None
+) -> Path:
+    """Copy a fixture site (with the project's templates and static files) to ``dest``.
+
+    ``files`` overlays or adds files (path -> text or bytes); a value of "" with a name ending in
+    "!delete" removes that file instead.
+    """
+    shutil.copytree(FIXTURES / fixture, dest)
+    for folder in ("templates", "static"):
+        if not (dest / folder).exists():
+            shutil.copytree(REPO / folder, dest / folder)
+    for rel, data in (files or {}).items():
+        target = dest / rel.removesuffix("!delete")
+        if rel.endswith("!delete"):
+            target.unlink()
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            target.write_text(data, encoding="utf-8")
+    return dest
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with the hash of its bytes: to prove nothing changed."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]):
+    """Run the command line in-process: run(root, "build", "--out", out) -> Result."""
+
+    def runner(root: Path, *args: str) -> Result:
+        capsys.readouterr()
+        code = main(["--root", str(root), *args])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return runner
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return make_site(tmp_path / "site")

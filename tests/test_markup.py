@@ -1,0 +1,84 @@
+from sitegen.markup import convert, plain_text, sanitize, scope_ids
+
+
+def test_headings_get_stable_ids_and_a_toc():
+    r = convert("## Why it helps\n\n### A detail\n\ntext\n", 1)
+    assert '<h2 id="why-it-helps">' in r.html
+    assert [(h.level, h.id, h.text) for h in r.headings] == [
+        (2, "why-it-helps", "Why it helps"),
+        (3, "a-detail", "A detail"),
+    ]
+    assert {"why-it-helps", "a-detail"} <= r.ids
+
+
+def test_tables_align_with_classes_not_inline_styles():
+    r = convert("| a | b |\n|:--|--:|\n| 1 | 2 |\n", 1)
+    assert 'class="align-left"' in r.html and 'class="align-right"' in r.html
+    assert "style=" not in r.html
+
+
+def test_smart_quotes_and_footnotes():
+    r = convert('He said "hi".[^1]\n\n[^1]: A note.\n', 1)
+    assert "\u201chi\u201d" in r.html
+    assert 'class="footnote-ref"' in r.html and 'id="fn:1"' in r.html
+
+
+def test_citations_are_numbered_by_source_order():
+    r = convert("First.[@b] Second.[@a] Again.[@b]\n", 1, ("a", "b"))
+    assert r.html.count('href="#ref-b">[2]</a>') == 2
+    assert 'href="#ref-a">[1]</a>' in r.html
+    assert r.cites == ("b", "a")
+
+
+def test_unknown_citation_is_reported_with_its_line():
+    r = convert("Line one.\n\nA claim.[@ghost]\n", 10, ("real",))
+    assert r.unknown_cites == (("ghost", 12),)
+
+
+def test_links_carry_their_body_line():
+    r = convert("one\n\ntwo [x](other.md#part)\n", 7)
+    assert r.links == (("other.md#part", 9),)
+
+
+def test_dangerous_html_is_removed():
+    dirty = (
+        '<script>alert(1)</script><style>p{}</style><iframe src="x"></iframe>'
+        '<a href="javascript:alert(1)" onclick="alert(1)">a</a>'
+        '<img src="data:image/png;base64,AAAA" onerror="alert(1)">'
+        '<a href="vbscript:msgbox(1)">v</a><form action="/x"><input></form>'
+        '<object data="x"></object><embed src="x">'
+        '<p style="color:red" class="evil">p</p>'
+    )
+    clean = sanitize(dirty)
+    for bad in (
+        "<script",
+        "<style",
+        "<iframe",
+        "javascript:",
+        "onclick",
+        "onerror",
+        "data:",
+        "vbscript:",
+        "<form",
+        "<input",
+        "<object",
+        "<embed",
+        "style=",
+        "evil",
+    ):
+        assert bad not in clean
+
+
+def test_attribute_lists_cannot_add_handlers():
+    r = convert('A paragraph\n{: onclick="alert(1)" style="x" #ok }\n', 1)
+    assert "onclick" not in r.html and "style" not in r.html
+    assert 'id="ok"' in r.html
+
+
+def test_scope_ids_prefixes_ids_and_same_page_links():
+    out = scope_ids('<h2 id="a">A</h2><a href="#a">x</a><a href="/p/#a">y</a>', "faq-")
+    assert out == '<h2 id="faq-a">A</h2><a href="#faq-a">x</a><a href="/p/#a">y</a>'
+
+
+def test_plain_text_strips_tags_and_entities():
+    assert plain_text("<p>Tom &amp; <em>Jerry</em></p>\n<p>end</p>") == "Tom & Jerry end"

@@ -1,0 +1,146 @@
+"""Whole builds of the valid fixture site: golden output, determinism, base paths, drafts."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from sitegen import pipeline
+
+from .conftest import FIXTURES, make_site, tree_digest
+
+GOLDEN = FIXTURES / "golden"
+
+
+def build(site: Path, out: Path, *args: str) -> Path:
+    from sitegen.cli import main
+
+    assert main(["--root", str(site), "build", "--out", str(out), *args]) == 0
+    return out
+
+
+def html_pages(out: Path) -> list[Path]:
+    return sorted(out.rglob("*.html"))
+
+
+def test_output_matches_golden_files(tmp_path):
+    """Set UPDATE_GOLDEN=1 to rewrite tests/fixtures/golden after an intended change."""
+    out = build(make_site(tmp_path / "site"), tmp_path / "out")
+    produced = {
+        p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()
+    }
+    produced.pop("static/style.css")  # the stylesheet has its own tests in the browser suite
+    if os.environ.get("UPDATE_GOLDEN"):
+        import shutil
+
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        for rel, data in produced.items():
+            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / rel).write_bytes(data)
+    expected = {
+        p.relative_to(GOLDEN).as_posix(): p.read_bytes() for p in GOLDEN.rglob("*") if p.is_file()
+    }
+    assert sorted(produced) == sorted(expected)
+    for rel in expected:
+        assert produced[rel].decode() == expected[rel].decode(), rel
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    site = make_site(tmp_path / "site")
+    assert tree_digest(build(site, tmp_path / "a")) == tree_digest(build(site, tmp_path / "b"))
+
+
+def test_every_page_has_footer_lang_title_description_and_canonical(tmp_path):
+    out = build(make_site(tmp_path / "site"), tmp_path / "out")
+    titles = []
+    for page in html_pages(out):
+        text = page.read_text()
+        assert '<html lang="en">' in text, page
+        assert "Fixture disclaimer: general information, not medical advice." in text, page
+        assert "Fixture Helpline" in text and "Call 999" in text, page
+        assert re.search(r'<meta name="description" content="[^"]+">', text), page
+        assert re.search(r'<link rel="canonical" href="https://example.org/[^"]*">', text), page
+        for target in ("/topics/", "/faq/", "/get-help/"):
+            assert f'href="{target}"' in text, (page, target)
+        titles.append(re.search(r"<title>(.*?)</title>", text).group(1))
+    assert len(titles) == len(set(titles)), titles
+
+
+def test_base_url_override_prefixes_every_link_and_asset(tmp_path):
+    out = build(
+        make_site(tmp_path / "site"),
+        tmp_path / "out",
+        "--base-url",
+        "https://example.github.io/somerepo/",
+    )
+    for page in html_pages(out):
+        text = page.read_text()
+        for url in re.findall(r'(?:href|src)="(/[^"]*)"', text):
+            assert url.startswith("/somerepo/"), (page, url)
+        assert 'href="https://example.github.io/somerepo/' in text
+    assert 'href="/somerepo/static/style.css"' in (out / "404.html").read_text()
+
+
+def test_drafts_build_only_when_asked(tmp_path):
+    site = make_site(tmp_path / "site")
+    assert not (build(site, tmp_path / "a") / "articles/third-article").exists()
+    assert (build(site, tmp_path / "b", "--drafts") / "articles/third-article/index.html").is_file()
+
+
+def test_topic_pages_list_their_articles_and_faqs(tmp_path):
+    out = build(make_site(tmp_path / "site"), tmp_path / "out")
+    alpha = (out / "topics/alpha/index.html").read_text()
+    assert "The first article" in alpha and "The second article" in alpha
+    assert "What is the first question?" in alpha and "What is the second question?" in alpha
+    beta = (out / "topics/beta/index.html").read_text()
+    assert "The first article" in beta and "The second article" not in beta
+
+
+def test_faq_page_holds_every_entry_once_with_its_anchor(tmp_path):
+    out = build(make_site(tmp_path / "site"), tmp_path / "out")
+    faq = (out / "faq/index.html").read_text()
+    for slug in ("question-one", "question-two"):
+        assert faq.count(f'id="{slug}"') == 1
+    assert 'id="question-one-a-heading-inside-an-answer"' in faq
+    assert 'href="/faq/#question-one-a-heading-inside-an-answer"' in faq
+    assert '"@type":"FAQPage"' in faq
+
+
+def test_links_are_rewritten_to_page_urls(tmp_path):
+    out = build(make_site(tmp_path / "site"), tmp_path / "out")
+    first = (out / "articles/first-article/index.html").read_text()
+    assert 'href="/articles/second-article/#details"' in first
+    assert 'href="/faq/#question-one"' in first
+    assert 'href="/get-help/"' in first
+    assert "second-article.md" not in first
+
+
+def test_failed_build_leaves_no_output_folder_when_there_was_none(tmp_path, run):
+    site = make_site(tmp_path / "site", files={"content/articles/bad.md": "no front matter"})
+    assert run(site, "build", "--out", str(tmp_path / "out")).code == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_source_date_epoch_sets_the_feed_date_when_there_are_no_articles(tmp_path, monkeypatch):
+    site = make_site(tmp_path / "site")
+    for md in [*site.glob("content/articles/*.md"), *site.glob("content/faq/*.md")]:
+        md.unlink()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    loaded = pipeline.load(site)
+    assert "<updated>2026-01-01T00:00:00Z</updated>" in loaded.files["feed.xml"]
+
+
+@pytest.mark.parametrize("bad", ["/", "~", ".", "content", "templates", "static/sub", ".."])
+def test_unsafe_output_folders_are_refused(tmp_path, run, bad, monkeypatch):
+    site = make_site(tmp_path / "site")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    target = {"/": "/", "~": str(tmp_path / "home")}.get(bad, str(site / bad))
+    before = tree_digest(site)
+    result = run(site, "build", "--out", target)
+    assert result.code == 1
+    assert "refusing to write the site here" in result.err
+    assert tree_digest(site) == before
