@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
-from . import pipeline
+from . import pipeline, quality
 from .errors import BuildError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -20,6 +21,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, help="output folder (default: [site] output, _site)")
     b.add_argument("--base-url", help="override [site] base_url for this build")
     b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    s = commands.add_parser("serve", help="build, serve, watch and reload the browser")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    s.add_argument("--drafts", action="store_true", help="include drafts in the preview")
     c = commands.add_parser("check", help="validate everything, write nothing")
     c.add_argument("--strict", action="store_true", help="also enforce the [quality] targets")
     return parser
@@ -38,9 +43,19 @@ def main(argv: list[str] | None = None) -> int:
                 getattr(args, "drafts", False),
             )
             print(f"Built {len(loaded.files)} files into {out}")
+        elif command == "serve":
+            return _serve(root, args)
         elif command == "check":
             loaded = pipeline.load(root)
-            print(f"OK: {len(loaded.site.documents)} content files checked, no problems found")
+            problems = quality.placeholders(loaded.site)
+            if args.strict:
+                problems += quality.check(loaded.site, date.today())
+            if problems:
+                raise BuildError(problems)
+            gates = " and the [quality] targets" if args.strict else ""
+            print(
+                f"OK: {len(loaded.site.documents)} content files checked{gates}, no problems found"
+            )
     except BuildError as exc:
         for error in exc.errors:
             print(error, file=sys.stderr)
@@ -50,4 +65,21 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted; the previous site is untouched.", file=sys.stderr)
         return 130
+    return EXIT_OK
+
+
+def _serve(root: Path, args: argparse.Namespace) -> int:
+    from . import serve
+    from .config import load_config
+
+    config = load_config(root)
+    out = root / config.output
+    serve.run(
+        root,
+        args.host,
+        args.port,
+        lambda: pipeline.build(root, out, drafts=args.drafts)[1],
+        config.base_path,
+        out,
+    )
     return EXIT_OK

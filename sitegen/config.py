@@ -177,7 +177,7 @@ def load_config(root: Path, name: str = "site.toml") -> Config:
         raise BuildError(
             [SiteError(name, line, f"TOML syntax error: {message}", "check quotes, = and brackets")]
         ) from None
-    return _validate(root, name, data, _Locator(text))
+    return _validate(root.resolve(), name, data, _Locator(text))
 
 
 def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> Config:

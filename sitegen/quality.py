@@ -1,0 +1,185 @@
+"""The content-quality gates behind ``check --strict``: sources, review age, readability."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from datetime import date
+
+import textstat
+
+from .errors import SiteError
+from .markup import plain_text
+from .model import Site
+
+BLOCK_END = re.compile(r"</(h[1-6]|li|td|th|dt|dd|caption)>")
+FOOTNOTES = re.compile(r'<div class="footnote">.*?</div>', re.S)
+CITES = re.compile(r'<sup class="cite">.*?</sup>', re.S)
+INSECURE = re.compile(r"^http://", re.I)
+MAX_FAQ_WORDS = 150
+
+
+def readable_text(fragment: str) -> str:
+    """An article's own words for readability: no footnotes or citation markers, and each
+    heading, list item and table cell ended as a sentence (so it is not glued to the next)."""
+    fragment = CITES.sub("", FOOTNOTES.sub("", fragment))
+    fragment = BLOCK_END.sub(". ", fragment)
+    text = plain_text(fragment)
+    return re.sub(r"([.!?:;])\s*\.\s", r"\1 ", text)
+
+
+def grade(fragment: str) -> float:
+    """Flesch-Kincaid grade of an HTML fragment's prose."""
+    return float(textstat.flesch_kincaid_grade(readable_text(fragment)))
+
+
+PLACEHOLDER = "TODO"
+
+
+def placeholders(site: Site) -> list[SiteError]:
+    """Text left for the editor to fill in (``new`` writes it); ``check`` flags it, even unstrict."""
+    errors = []
+    for doc in site.documents + site.drafts:
+        for key in ("title", "summary"):
+            if getattr(doc, key).startswith(PLACEHOLDER):
+                errors.append(
+                    SiteError(
+                        doc.path,
+                        doc.line(key) or doc.line("question"),
+                        f"the {key} is still a placeholder",
+                        f"replace the '{PLACEHOLDER}' text with your own words",
+                    )
+                )
+    return errors
+
+
+def check(site: Site, today: date) -> list[SiteError]:
+    """Every miss of the [quality] targets, as editor-facing errors."""
+    q = site.config.quality
+    errors: list[SiteError] = []
+    grades: dict[str, float] = {}
+
+    for doc in site.articles + site.pages:
+        if len(doc.summary) > q.max_summary_length:
+            errors.append(
+                SiteError(
+                    doc.path,
+                    doc.line("summary"),
+                    f"summary is {len(doc.summary)} characters; the limit is "
+                    f"{q.max_summary_length}",
+                    "search engines cut longer ones",
+                )
+            )
+    for doc in site.articles:
+        if len(doc.sources) < q.min_sources:
+            errors.append(
+                SiteError(
+                    doc.path,
+                    doc.line("sources") or 2,
+                    f"{len(doc.sources)} sources; at least {q.min_sources} needed",
+                    "list the studies the article relies on under 'sources'",
+                )
+            )
+        for n, source in enumerate(doc.sources, start=1):
+            if not source.doi and not source.url.startswith("https://"):
+                errors.append(
+                    SiteError(
+                        doc.path,
+                        doc.line("sources"),
+                        f"source {n} ({source.title[:40]}) needs a doi or an https url",
+                    )
+                )
+            if source.id and source.id not in doc.body.cites:
+                errors.append(
+                    SiteError(
+                        doc.path,
+                        doc.line("sources"),
+                        f"source '{source.id}' is never cited",
+                        f"add [@{source.id}] after the claim it supports",
+                    )
+                )
+            if not source.id:
+                errors.append(
+                    SiteError(
+                        doc.path,
+                        doc.line("sources"),
+                        f"source {n} has no id, so the text cannot cite it",
+                        "add id: and cite it with [@id]",
+                    )
+                )
+        for key in ("reviewed", "updated"):
+            if getattr(doc, key) is None:
+                errors.append(
+                    SiteError(
+                        doc.path,
+                        2,
+                        f"missing '{key}' date",
+                        f"add '{key}: {today.isoformat()}' once it is true",
+                    )
+                )
+        if doc.reviewed and (today - doc.reviewed).days > q.max_review_age_days:
+            errors.append(
+                SiteError(
+                    doc.path,
+                    doc.line("reviewed"),
+                    f"last reviewed {(today - doc.reviewed).days} days ago; the "
+                    f"limit is {q.max_review_age_days}",
+                    "re-check the facts and sources, then update 'reviewed'",
+                )
+            )
+        grades[doc.path] = grade(doc.body.html)
+        if grades[doc.path] > q.max_grade:
+            errors.append(
+                SiteError(
+                    doc.path,
+                    None,
+                    f"reading grade {grades[doc.path]:.1f} is above {q.max_grade:g}",
+                    "use shorter sentences and everyday words",
+                )
+            )
+    if grades and statistics.median(grades.values()) > q.max_median_grade:
+        errors.append(
+            SiteError(
+                "content/articles",
+                None,
+                f"median reading grade {statistics.median(grades.values()):.1f} "
+                f"is above {q.max_median_grade:g}",
+            )
+        )
+    for faq in site.faqs:
+        if faq.body.words > MAX_FAQ_WORDS:
+            errors.append(
+                SiteError(
+                    faq.path,
+                    None,
+                    f"answer is {faq.body.words} words; keep it to {MAX_FAQ_WORDS}",
+                    "answer directly and link to an article that goes deeper",
+                )
+            )
+    for group in site.groups:
+        if len(group.articles) < q.min_articles_per_topic:
+            errors.append(
+                SiteError(
+                    "site.toml",
+                    None,
+                    f"topic '{group.topic.id}' has {len(group.articles)} articles; "
+                    f"at least {q.min_articles_per_topic} needed",
+                )
+            )
+    for doc in site.documents:
+        for href, line in doc.body.links:
+            if INSECURE.match(href):
+                errors.append(
+                    SiteError(
+                        doc.path,
+                        line,
+                        f"insecure link {href}",
+                        "use https:// (most sites support it)",
+                    )
+                )
+    return errors
+
+
+def grades(site: Site) -> dict[str, float]:
+    """Each article's reading grade, for reports."""
+    return {doc.path: grade(doc.body.html) for doc in site.articles}

@@ -1,0 +1,65 @@
+"""The real site in content/, built into a temporary folder (content/ and _site/ are not touched)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from sitegen import pipeline
+
+from .conftest import REPO
+from .crawl import crawl, serve_under
+
+CONFIG = tomllib.loads((REPO / "site.toml").read_text())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("real") / "site"
+    pipeline.build(REPO, out, base_url="https://example.github.io/somerepo/")
+    return out
+
+
+def pages(out: Path) -> list[Path]:
+    return sorted(out.rglob("*.html"))
+
+
+def test_every_page_carries_the_disclaimer_and_every_help_line(built):
+    disclaimer = CONFIG["disclaimer"]["text"]
+    assert len(pages(built)) > 20
+    for page in pages(built):
+        text = page.read_text()
+        assert disclaimer in text, page
+        for line in CONFIG["help"]:
+            assert line["name"].replace("&", "&amp;") in text, (page, line["name"])
+            assert line["contact"] in text, (page, line["contact"])
+
+
+def test_every_topic_has_a_page_listing_its_articles(built):
+    articles = {p.stem: p.read_text() for p in (REPO / "content/articles").glob("*.md")}
+    for topic in CONFIG["topics"]:
+        page = (built / "topics" / topic["id"] / "index.html").read_text()
+        tagged = [
+            slug
+            for slug, text in articles.items()
+            if re.search(rf"^topics:.*\b{topic['id']}\b", text, re.M)
+        ]
+        assert tagged, topic["id"]
+        for slug in tagged:
+            assert f'href="/somerepo/articles/{slug}/"' in page, (topic["id"], slug)
+
+
+def test_faq_page_holds_every_faq_entry(built):
+    faq = (built / "faq/index.html").read_text()
+    for entry in (REPO / "content/faq").glob("*.md"):
+        assert f'id="{entry.stem}"' in faq, entry.name
+
+
+def test_crawl_under_a_sub_path_finds_no_broken_link_anchor_or_asset(built, tmp_path):
+    with serve_under(built, tmp_path, "/somerepo/") as start:
+        seen, problems = crawl(start)
+    assert problems == []
+    assert len(seen) >= len(pages(built))
