@@ -21,6 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, help="output folder (default: [site] output, _site)")
     b.add_argument("--base-url", help="override [site] base_url for this build")
     b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    b.add_argument("--no-search", action="store_true", help="skip the search index (Pagefind)")
     s = commands.add_parser("serve", help="build, serve, watch and reload the browser")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -41,8 +42,9 @@ def main(argv: list[str] | None = None) -> int:
                 getattr(args, "out", None),
                 getattr(args, "base_url", None),
                 getattr(args, "drafts", False),
+                not getattr(args, "no_search", False),
             )
-            print(f"Built {len(loaded.files)} files into {out}")
+            print(f"Built {len(loaded.files)} pages into {out}")
         elif command == "serve":
             return _serve(root, args)
         elif command == "check":
@@ -57,15 +59,19 @@ def main(argv: list[str] | None = None) -> int:
                 f"OK: {len(loaded.site.documents)} content files checked{gates}, no problems found"
             )
     except BuildError as exc:
-        for error in exc.errors:
-            print(error, file=sys.stderr)
-        n = len(exc.errors)
-        print(f"\n{n} problem{'s' if n != 1 else ''} found; nothing was written.", file=sys.stderr)
+        report(exc)
         return EXIT_CONTENT
     except KeyboardInterrupt:
         print("Interrupted; the previous site is untouched.", file=sys.stderr)
         return 130
     return EXIT_OK
+
+
+def report(exc: BuildError) -> None:
+    for error in exc.errors:
+        print(error, file=sys.stderr)
+    n = len(exc.errors)
+    print(f"\n{n} problem{'s' if n != 1 else ''} found; nothing was written.", file=sys.stderr)
 
 
 def _serve(root: Path, args: argparse.Namespace) -> int:
@@ -74,12 +80,19 @@ def _serve(root: Path, args: argparse.Namespace) -> int:
 
     config = load_config(root)
     out = root / config.output
-    serve.run(
-        root,
-        args.host,
-        args.port,
-        lambda: pipeline.build(root, out, drafts=args.drafts)[1],
-        config.base_path,
-        out,
-    )
+    try:
+        serve.run(
+            root,
+            args.host,
+            args.port,
+            lambda: pipeline.build(root, out, drafts=args.drafts)[1],
+            config.base_path,
+            out,
+        )
+    except KeyboardInterrupt:
+        print("\nStopped.")
+    except OSError as exc:
+        print(f"cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        print("    hint: another preview may be running; try --port 8001", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK

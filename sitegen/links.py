@@ -36,7 +36,7 @@ class Resolved:
 
 def page_urls(site: Site) -> set[str]:
     """Every page URL the site will have, relative to the root."""
-    urls = {"", "topics/", "faq/"}
+    urls = {"", "topics/", "faq/", "search/"}
     urls |= {f"topics/{t.id}/" for t in site.config.topics}
     urls |= {url_of(d) for d in site.articles + site.pages}
     return urls

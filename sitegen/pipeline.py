@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import content, links, model, render, write
+from . import content, links, model, render, search, write
 from .config import Config, load_config
 from .errors import BuildError
 
@@ -80,7 +80,11 @@ def _override_base_url(config: Config, base_url: str) -> Config:
 
 
 def build(
-    root: Path, out: Path | None = None, base_url: str | None = None, drafts: bool = False
+    root: Path,
+    out: Path | None = None,
+    base_url: str | None = None,
+    drafts: bool = False,
+    search_index: bool = True,
 ) -> tuple[Loaded, Path]:
     """Build the site into ``out`` (default: the config's output folder) atomically."""
     loaded = load(root, base_url, drafts)
@@ -89,5 +93,7 @@ def build(
     extra = {".nojekyll": ""}
     if loaded.config.cname:
         extra["CNAME"] = loaded.config.cname + "\n"
-    write.write_site(target, {**loaded.files, **extra}, root / "static")
+    write.write_site(
+        target, {**loaded.files, **extra}, root / "static", search.index if search_index else None
+    )
     return loaded, target

@@ -98,6 +98,7 @@ def page_specs(site: Site, bodies: dict[str, str], build_time: datetime) -> Iter
         )
     for doc in site.pages:
         yield PageSpec(f"{doc.slug}/index.html", "page.html", {"doc": doc})
+    yield PageSpec("search/index.html", "search.html")
     yield PageSpec("404.html", "404.html")
     yield PageSpec("feed.xml", "feed.xml", {"updated": site.last_modified or build_time.date()})
     yield PageSpec("sitemap.xml", "sitemap.xml")

@@ -93,7 +93,7 @@ class Structured:
         for group in site.groups:
             dates = [a.modified for a in group.articles if a.modified]
             entries.append((f"topics/{group.topic.id}/", max(dates) if dates else None))
-        entries.append(("faq/", newest))
+        entries.append(("faq/", newest))  # the search page is left out: it has no content
         entries += [(url_of(a), a.modified) for a in site.articles]
         entries += [(url_of(p), None) for p in site.pages]
         return entries

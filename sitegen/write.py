@@ -8,7 +8,7 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -79,7 +79,12 @@ def clean_stale(out: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def write_site(out: Path, files: Mapping[str, str | bytes], static: Path | None) -> None:
+def write_site(
+    out: Path,
+    files: Mapping[str, str | bytes],
+    static: Path | None,
+    before_swap: Callable[[Path], None] | None = None,
+) -> None:
     """Write ``files`` (and the static folder) to a new folder beside ``out``, then swap it in.
 
     Until the final swap, ``out`` is untouched; if anything fails or the build is interrupted,
@@ -100,6 +105,8 @@ def write_site(out: Path, files: Mapping[str, str | bytes], static: Path | None)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 data = files[rel]
                 target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+            if before_swap is not None:
+                before_swap(tmp)  # e.g. the search index, so it goes live with its pages
             os.chmod(tmp, 0o755)
             if out.exists() and _exchange(tmp, out):
                 pass  # tmp now holds the previous site

@@ -37,11 +37,11 @@ def apply_case(site: Path, case: Path) -> dict:
 def test_broken_site_fails_clearly_and_keeps_previous_output(case, tmp_path, run):
     site = make_site(tmp_path / "site")
     out = tmp_path / "out"
-    assert run(site, "build", "--out", str(out)).code == 0
+    assert run(site, "build", "--out", str(out), "--no-search").code == 0
     before = tree_digest(out)
 
     expect = apply_case(site, FIXTURES / "broken" / case)
-    result = run(site, "build", "--out", str(out))
+    result = run(site, "build", "--out", str(out), "--no-search")
 
     assert result.code == 1
     where = f"{expect['path']}:{expect['line']}: " if "line" in expect else f"{expect['path']}: "

@@ -15,10 +15,11 @@ from .conftest import FIXTURES, make_site, tree_digest
 GOLDEN = FIXTURES / "golden"
 
 
-def build(site: Path, out: Path, *args: str) -> Path:
+def build(site: Path, out: Path, *args: str, search: bool = False) -> Path:
     from sitegen.cli import main
 
-    assert main(["--root", str(site), "build", "--out", str(out), *args]) == 0
+    flags = [] if search else ["--no-search"]
+    assert main(["--root", str(site), "build", "--out", str(out), *flags, *args]) == 0
     return out
 
 
@@ -48,9 +49,11 @@ def test_output_matches_golden_files(tmp_path):
         assert produced[rel].decode() == expected[rel].decode(), rel
 
 
-def test_two_builds_are_byte_identical(tmp_path):
+def test_two_builds_with_search_index_are_byte_identical(tmp_path):
     site = make_site(tmp_path / "site")
-    assert tree_digest(build(site, tmp_path / "a")) == tree_digest(build(site, tmp_path / "b"))
+    first = tree_digest(build(site, tmp_path / "a", search=True))
+    assert any(name.startswith("pagefind/") for name in first)
+    assert first == tree_digest(build(site, tmp_path / "b", search=True))
 
 
 def test_every_page_has_footer_lang_title_description_and_canonical(tmp_path):

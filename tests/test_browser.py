@@ -1,0 +1,147 @@
+"""The real site in a real browser: accessibility, layout, keyboard, search, privacy, no-JS."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from sitegen import pipeline
+
+from .conftest import REPO
+from .crawl import serve_under
+
+pytestmark = pytest.mark.browser
+PREFIX = "/somerepo/"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+@pytest.fixture(scope="module")
+def origin(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("browser")
+    out = tmp / "site"
+    pipeline.build(REPO, out, base_url=f"https://example.github.io{PREFIX}")
+    paths = sorted(
+        p.relative_to(out).as_posix().removesuffix("index.html") for p in out.rglob("*.html")
+    )
+    with serve_under(out, tmp, PREFIX) as start:
+        yield start, paths
+
+
+def page_urls(origin) -> list[str]:
+    start, paths = origin
+    return [start + p for p in paths]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_axe_violations_on_any_page(browser, origin, scheme):
+    axe = Axe()
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    problems = []
+    for url in page_urls(origin):
+        page.goto(url)
+        results = axe.run(
+            page,
+            options={"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]},
+        )
+        for v in results.response["violations"]:
+            targets = [n["target"] for n in v["nodes"]][:3]
+            problems.append(f"{url}: {v['id']} {v['help']} {targets}")
+    context.close()
+    assert problems == []
+
+
+def test_no_horizontal_scroll_at_320px(browser, origin):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    wide = []
+    for url in page_urls(origin):
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            wide.append((url, width))
+    context.close()
+    assert wide == []
+
+
+def test_skip_link_is_the_first_thing_the_keyboard_reaches(browser, origin):
+    page = browser.new_page()
+    for path in ("", "articles/tears-and-trust/", "faq/"):
+        page.goto(origin[0] + path)
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "[document.activeElement.className, document.activeElement.getAttribute('href')]"
+        )
+        assert focused == ["skip-link", "#main"], path
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
+    page.close()
+
+
+def test_no_request_leaves_the_origin_and_no_cookies(browser, origin):
+    start = origin[0]
+    host = urlsplit(start).netloc
+    context = browser.new_context()
+    page = context.new_page()
+    foreign: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: foreign.append(r.url) if urlsplit(r.url).netloc != host else None)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    for url in page_urls(origin) + [start + "search/?q=tears"]:
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+    assert foreign == []
+    assert errors == []
+    assert context.cookies() == []
+    context.close()
+
+
+def test_search_returns_results(browser, origin):
+    page = browser.new_page()
+    page.goto(origin[0] + "search/")
+    page.fill("#search-input", "tears")
+    page.wait_for_selector("#search-results li a", timeout=10000)
+    links = page.eval_on_selector_all(
+        "#search-results li a", "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert links and all(link.startswith(PREFIX) for link in links)
+    assert "result" in page.inner_text("#search-status")
+    page.close()
+
+
+def test_without_javascript_search_points_to_the_topic_index(browser, origin):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(origin[0] + "search/")
+    assert not page.is_visible("#search-form")
+    assert page.is_visible(f"#search-fallback a[href='{PREFIX}topics/']")
+    page.goto(origin[0] + "articles/tears-and-trust/")
+    assert page.is_visible("nav.toc") and page.is_visible(".references")
+    context.close()
+
+
+def test_get_help_is_visible_in_the_header_on_a_phone(browser, origin):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(origin[0] + "articles/crying-every-session/")
+    box = page.locator(".site-header .help-link").bounding_box()
+    assert box is not None and box["y"] < 640 and box["x"] + box["width"] <= 320
+    context.close()
+
+
+def test_axe_harness_reports_a_real_violation(browser):
+    """Guards the checks above against passing vacuously."""
+    page = browser.new_page()
+    page.set_content(
+        '<html><body><main><img src="data:,"><p style="color:#eee">faint</p></main></body></html>'
+    )
+    ids = {
+        v["id"]
+        for v in Axe()
+        .run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+        .response["violations"]
+    }
+    assert {"image-alt", "html-has-lang", "color-contrast"} <= ids
+    page.close()

@@ -1,0 +1,57 @@
+"""Take the README's screenshots from a real build: home and an article, phone and desktop.
+
+python tools/screenshots.py [--out docs/screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sitegen import pipeline  # noqa: E402
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.crawl import serve_under  # noqa: E402
+
+SHOTS = {
+    "home": "",
+    "article": "articles/why-crying-in-therapy-can-help/",
+}
+SIZES = {"phone": (390, 844), "desktop": (1280, 900), "narrow": (320, 640)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--scheme", choices=["light", "dark"], default="light")
+    parser.add_argument("--full-page", action="store_true")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "site"
+        pipeline.build(ROOT, out, base_url="https://example.github.io/crying-in-therapy/")
+        with serve_under(out, Path(tmp), "/crying-in-therapy/") as start, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            for size, (width, height) in SIZES.items():
+                context = browser.new_context(
+                    viewport={"width": width, "height": height}, color_scheme=args.scheme
+                )
+                page = context.new_page()
+                for name, path in SHOTS.items():
+                    page.goto(start + path)
+                    suffix = "" if args.scheme == "light" else "-dark"
+                    target = args.out / f"{name}-{size}{suffix}.png"
+                    page.screenshot(path=str(target), full_page=args.full_page)
+                    print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
+                context.close()
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()
