@@ -1,0 +1,161 @@
+"""What search engines, feed readers and validators see: HTML validity, feed, sitemap, JSON-LD."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from sitegen import pipeline
+
+from .conftest import REPO, make_site
+
+VNU = REPO / "node_modules/vnu-jar/build/dist/vnu.jar"
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pub") / "site"
+    pipeline.build(REPO, out, base_url="https://example.github.io/somerepo/")
+    return out
+
+
+def json_ld(page: Path) -> list[dict]:
+    blocks = re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', page.read_text(), re.S
+    )
+    return [json.loads(b) for b in blocks]
+
+
+def test_every_page_passes_the_nu_html_checker(built):
+    if not VNU.exists() or not shutil.which("java"):
+        message = "Nu HTML Checker not installed (npm install vnu-jar; needs java)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    proc = subprocess.run(
+        [
+            "java",
+            "-jar",
+            str(VNU),
+            "--errors-only",
+            "--format",
+            "gnu",
+            "--skip-non-html",
+            str(built),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+
+
+def test_feed_is_atom_with_the_newest_articles(built):
+    root = ET.parse(built / "feed.xml").getroot()
+    assert root.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated", "author"):
+        assert root.find(f"{ATOM}{required}") is not None, required
+    assert (
+        root.find(f"{ATOM}link[@rel='self']").get("href")
+        == "https://example.github.io/somerepo/feed.xml"
+    )
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == len(list((REPO / "content/articles").glob("*.md")))
+    ids = [e.find(f"{ATOM}id").text for e in entries]
+    assert len(ids) == len(set(ids))
+    for entry in entries:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00Z", entry.find(f"{ATOM}updated").text)
+        assert (
+            entry.find(f"{ATOM}link")
+            .get("href")
+            .startswith("https://example.github.io/somerepo/articles/")
+        )
+        assert entry.find(f"{ATOM}summary").text
+    published = [e.find(f"{ATOM}published").text for e in entries]
+    assert published == sorted(published, reverse=True)
+
+
+def test_full_text_feed_has_absolute_links(tmp_path):
+    site = make_site(tmp_path / "site")
+    toml = (
+        (site / "site.toml")
+        .read_text()
+        .replace('language = "en"', 'language = "en"\nfeed_content = "full"')
+    )
+    (site / "site.toml").write_text(toml)
+    feed = pipeline.load(site, base_url="https://example.github.io/repo/").files["feed.xml"]
+    content = ET.fromstring(feed).find(f"{ATOM}entry/{ATOM}content")
+    assert content.get("type") == "html"
+    assert 'href="https://example.github.io/repo/articles/second-article/"' in content.text
+
+
+def test_sitemap_lists_every_public_page_with_lastmod(built):
+    root = ET.parse(built / "sitemap.xml").getroot()
+    locs = {u.find(f"{SITEMAP}loc").text: u.find(f"{SITEMAP}lastmod") for u in root}
+    pages = {
+        "https://example.github.io/somerepo/"
+        + p.relative_to(built).as_posix().removesuffix("index.html")
+        for p in built.rglob("index.html")
+        if not p.relative_to(built).as_posix().startswith("search/")
+    }
+    assert set(locs) == pages
+    for loc, lastmod in locs.items():
+        if "/articles/" in loc:
+            assert re.fullmatch(r"\d{4}-\d\d-\d\d", lastmod.text), loc
+    robots = (built / "robots.txt").read_text()
+    assert "Sitemap: https://example.github.io/somerepo/sitemap.xml" in robots
+
+
+def test_json_ld_matches_the_page(built):
+    home = json_ld(built / "index.html")
+    assert home[0]["@type"] == "WebSite" and home[0]["url"] == "https://example.github.io/somerepo/"
+    for page in (built / "articles").glob("*/index.html"):
+        blocks = {b["@type"]: b for b in json_ld(page)}
+        article = blocks["MedicalWebPage"]
+        title = re.search(r"<h1>(.*?)</h1>", page.read_text()).group(1)
+        assert article["headline"] == title.replace("&#39;", "'").replace("&amp;", "&")
+        for key in ("datePublished", "dateModified", "lastReviewed", "reviewedBy", "citation"):
+            assert article[key], (page, key)
+        assert len(article["citation"]) == page.read_text().count('<li id="ref-')
+        crumbs = blocks["BreadcrumbList"]["itemListElement"]
+        assert [c["position"] for c in crumbs] == list(range(1, len(crumbs) + 1))
+    faq = {b["@type"]: b for b in json_ld(built / "faq/index.html")}["FAQPage"]
+    assert len(faq["mainEntity"]) == len(list((REPO / "content/faq").glob("*.md")))
+    for q in faq["mainEntity"]:
+        assert q["@type"] == "Question" and q["acceptedAnswer"]["text"]
+
+
+def test_every_page_has_open_graph_and_twitter_tags(built):
+    for page in built.rglob("*.html"):
+        text = page.read_text()
+        for prop in ("og:title", "og:description", "og:url", "og:type", "og:site_name"):
+            assert f'property="{prop}"' in text, (page, prop)
+        assert 'name="twitter:card"' in text
+
+
+def test_nojekyll_and_cname(tmp_path):
+    site = make_site(tmp_path / "site")
+    (site / "site.toml").write_text(
+        (site / "site.toml")
+        .read_text()
+        .replace('language = "en"', 'language = "en"\ncname = "crying.example.org"')
+    )
+    out = tmp_path / "out"
+    pipeline.build(site, out, search_index=False)
+    assert (out / ".nojekyll").exists()
+    assert (out / "CNAME").read_text() == "crying.example.org\n"
+
+
+def test_404_page_works_at_any_depth(built):
+    text = (built / "404.html").read_text()
+    assert 'href="/somerepo/static/style.css"' in text
+    assert not re.search(r'(?:href|src)="(?!/somerepo/|https?:|#|tel:)', text)
