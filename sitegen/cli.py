@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         elif command == "serve":
             return _serve(root, args)
         elif command == "check":
-            loaded = pipeline.load(root)
+            loaded = pipeline.load(root, save_cache=False)  # check writes nothing
             problems = quality.placeholders(loaded.site)
             if args.strict:
                 problems += quality.check(loaded.site, date.today())

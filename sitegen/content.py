@@ -9,7 +9,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import frontmatter, markup
+from . import frontmatter, markup, parallel
+from .cache import DocumentCache, entry_key
+from .cache import fingerprint as cache_fingerprint
 from .config import SLUG_RE, Config, did_you_mean
 from .errors import BuildError, SiteError, display_path
 
@@ -268,11 +270,10 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def parse(kind: str, path: Path, config: Config) -> Document:
-    """Read, validate and render one content file; raise BuildError with all its problems."""
-    shown = display_path(path, config.root)
-    parsed = frontmatter.split(frontmatter.decode(path.read_bytes(), shown), shown)
-    return from_front_matter(kind, path.stem, shown, parsed, config)
+def parse(kind: str, slug: str, shown: str, raw: bytes, config: Config) -> Document:
+    """Validate and render one content file's bytes; raise BuildError with all its problems."""
+    parsed = frontmatter.split(frontmatter.decode(raw, shown), shown)
+    return from_front_matter(kind, slug, shown, parsed, config)
 
 
 def from_front_matter(
@@ -337,20 +338,52 @@ def from_front_matter(
     )
 
 
-def load_all(config: Config) -> tuple[list[Document], list[SiteError], set[str]]:
+def _parse_item(
+    config: Config, item: tuple[str, str, str, bytes]
+) -> tuple[Document | None, list[SiteError]]:
+    kind, slug, shown, raw = item
+    try:
+        return parse(kind, slug, shown, raw, config), []
+    except BuildError as exc:
+        return None, exc.errors
+
+
+def load_all(
+    config: Config, cache: DocumentCache | None = None
+) -> tuple[list[Document], list[SiteError], set[str]]:
     """Every content file that is valid as a Document, every problem found, and the paths of
-    the files that failed (so that links to them are not reported as missing too)."""
+    the files that failed (so that links to them are not reported as missing too).
+
+    Files whose bytes and settings match a cache entry are not parsed again; the rest are parsed
+    on all cores."""
     found, errors = discover(config)
-    docs: list[Document] = []
+    fingerprint = (
+        cache_fingerprint(config.root, tuple(t.id for t in config.topics)) if cache else ""
+    )
+    docs: list[Document | None] = [None] * len(found)
+    pending: list[tuple[int, str, tuple[str, str, str, bytes]]] = []
     failed: set[str] = set()
-    for kind, path in found:
+    for index, (kind, path) in enumerate(found):
+        shown = display_path(path, config.root)
         try:
-            docs.append(parse(kind, path, config))
-        except BuildError as exc:
-            errors.extend(exc.errors)
-            failed.add(display_path(path, config.root))
+            raw = path.read_bytes()
         except OSError as exc:
-            shown = display_path(path, config.root)
             errors.append(SiteError(shown, None, f"cannot read file: {exc.strerror}"))
             failed.add(shown)
-    return docs, errors, failed
+            continue
+        key = entry_key(fingerprint, kind, shown, raw) if cache else ""
+        cached = cache.get(key) if cache else None
+        if cached is not None:
+            docs[index] = cached
+        else:
+            pending.append((index, key, (kind, path.stem, shown, raw)))
+    results = parallel.fork_map(_parse_item, [item for _, _, item in pending], config)
+    for (index, key, item), (doc, problems) in zip(pending, results, strict=True):
+        if doc is None:
+            errors.extend(problems)
+            failed.add(item[2])
+            continue
+        docs[index] = doc
+        if cache:
+            cache.put(key, doc)
+    return [d for d in docs if d is not None], errors, failed

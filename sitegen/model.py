@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from .config import Config, Topic
 from .content import Document
@@ -32,7 +33,7 @@ class Site:
     def documents(self) -> tuple[Document, ...]:
         return self.articles + self.faqs + self.pages
 
-    @property
+    @cached_property
     def groups(self) -> tuple[TopicGroup, ...]:
         return tuple(
             TopicGroup(
@@ -43,8 +44,25 @@ class Site:
             for topic in self.config.topics
         )
 
+    @cached_property
+    def _group_by_id(self) -> dict[str, TopicGroup]:
+        return {g.topic.id: g for g in self.groups}
+
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        """Each article's index in ``articles`` (newest first), by path."""
+        return {a.path: i for i, a in enumerate(self.articles)}
+
+    @cached_property
+    def _by_topic_set(self) -> dict[frozenset[str], list[Document]]:
+        """Articles grouped by their exact set of topics, newest first within each set."""
+        buckets: dict[frozenset[str], list[Document]] = {}
+        for a in self.articles:
+            buckets.setdefault(frozenset(a.topics), []).append(a)
+        return buckets
+
     def group(self, topic_id: str) -> TopicGroup:
-        return next(g for g in self.groups if g.topic.id == topic_id)
+        return self._group_by_id[topic_id]
 
     def faqs_for(self, topic_id: str) -> tuple[Document, ...]:
         return tuple(f for f in self.faqs if topic_id in f.topics)
@@ -53,22 +71,33 @@ class Site:
         return next((p for p in self.pages if p.slug == slug), None)
 
     def related(self, doc: Document) -> tuple[Document, ...]:
-        """Other articles sharing the most topics with ``doc``; newest first among equals."""
-        scored = [
-            (len(set(doc.topics) & set(a.topics)), index, a)
-            for index, a in enumerate(self.articles)
-            if a is not doc and set(doc.topics) & set(a.topics)
-        ]
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        return tuple(a for _, _, a in scored[:RELATED_COUNT])
+        """Other articles sharing the most topics with ``doc``; newest first among equals.
+
+        Articles with the same set of topics score alike, so only the newest few of each set
+        can make the list: that keeps this linear in the number of topic sets, not articles."""
+        mine = frozenset(doc.topics)
+        candidates = []
+        for topics, bucket in self._by_topic_set.items():
+            shared = len(mine & topics)
+            if shared:
+                for a in [a for a in bucket[: RELATED_COUNT + 1] if a.path != doc.path][
+                    :RELATED_COUNT
+                ]:
+                    candidates.append((-shared, self._position[a.path], a))
+        candidates.sort(key=lambda item: item[:2])
+        return tuple(a for _, _, a in candidates[:RELATED_COUNT])
 
     def neighbours(self, doc: Document) -> tuple[Document | None, Document | None]:
-        """The previous and next article within ``doc``'s first topic, oldest to newest."""
-        ordered = tuple(reversed(self.group(doc.topics[0]).articles))
-        index = ordered.index(doc)
-        before = ordered[index - 1] if index > 0 else None
-        after = ordered[index + 1] if index + 1 < len(ordered) else None
-        return before, after
+        """The previous (older) and next (newer) article within ``doc``'s first topic."""
+        articles = self.group(doc.topics[0]).articles  # newest first
+        index = self._topic_position[doc.topics[0]][doc.path]
+        older = articles[index + 1] if index + 1 < len(articles) else None
+        newer = articles[index - 1] if index > 0 else None
+        return older, newer
+
+    @cached_property
+    def _topic_position(self) -> dict[str, dict[str, int]]:
+        return {g.topic.id: {a.path: i for i, a in enumerate(g.articles)} for g in self.groups}
 
     @property
     def last_modified(self) -> date | None:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import content, links, model, render, search, write
+from .cache import DocumentCache
 from .config import Config, load_config
 from .errors import BuildError
 
@@ -32,12 +33,24 @@ def build_time(site: model.Site) -> datetime:
     return datetime(newest.year, newest.month, newest.day, tzinfo=UTC)
 
 
-def load(root: Path, base_url: str | None = None, drafts: bool = False) -> Loaded:
-    """Read, check and render the whole site; raise BuildError listing every problem."""
+def load(
+    root: Path,
+    base_url: str | None = None,
+    drafts: bool = False,
+    use_cache: bool = True,
+    save_cache: bool = True,
+) -> Loaded:
+    """Read, check and render the whole site; raise BuildError listing every problem.
+
+    ``use_cache`` reuses documents parsed by an earlier build (``.sitegen-cache/``);
+    ``save_cache`` writes this build's documents there for the next one."""
     config = load_config(root)
     if base_url is not None:
         config = _override_base_url(config, base_url)
-    docs, errors, failed = content.load_all(config)
+    cache = DocumentCache(root) if use_cache else None
+    docs, errors, failed = content.load_all(config, cache)
+    if cache is not None and save_cache:
+        cache.save()
     try:
         site = model.build_site(config, docs, drafts=drafts)
     except BuildError as exc:
@@ -85,11 +98,12 @@ def build(
     base_url: str | None = None,
     drafts: bool = False,
     search_index: bool = True,
+    use_cache: bool = True,
 ) -> tuple[Loaded, Path]:
     """Build the site into ``out`` (default: the config's output folder) atomically."""
-    loaded = load(root, base_url, drafts)
-    target = out if out is not None else root / loaded.config.output
-    write.refuse_unsafe_output(target, root)
+    target = out if out is not None else root / load_config(root).output
+    write.refuse_unsafe_output(target, root)  # before anything, the cache included, is written
+    loaded = load(root, base_url, drafts, use_cache=use_cache)
     extra = {".nojekyll": ""}
     if loaded.config.cname:
         extra["CNAME"] = loaded.config.cname + "\n"

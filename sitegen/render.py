@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from . import parallel
 from .content import Document
 from .errors import BuildError, SiteError, display_path
 from .model import Site, url_of
@@ -112,48 +113,48 @@ def _toc(doc: Document) -> tuple:
 def render_all(
     site: Site, env: jinja2.Environment, bodies: dict[str, str], build_time: datetime
 ) -> dict[str, str]:
-    """Render every page; raise BuildError naming the template file and line on failure."""
+    """Render every page on all cores; raise BuildError naming the template file and line."""
+    prepare(env, site, bodies, build_time)
+    specs = list(page_specs(site, bodies, build_time))
+    results = parallel.fork_map(_render_one, specs, env)
+    errors = [r for r in results if isinstance(r, SiteError)]
+    if errors:
+        raise BuildError(errors[:20])
+    return {spec.output: text for spec, text in zip(specs, results, strict=True)}
+
+
+def prepare(
+    env: jinja2.Environment, site: Site, bodies: dict[str, str], build_time: datetime
+) -> None:
+    """Bind the rendered bodies and data helpers to the environment's globals."""
     env.globals["body"] = lambda doc: Markup(bodies[doc.path])
     env.globals.update(Structured(site, bodies).globals())
     env.globals["build_time"] = build_time.astimezone(UTC)
-    out: dict[str, str] = {}
-    errors: list[SiteError] = []
-    for spec in page_specs(site, bodies, build_time):
-        try:
-            out[spec.output] = env.get_template(spec.template).render(
-                page_url=spec.url, **spec.context
-            )
-        except jinja2.TemplateNotFound as exc:
-            errors.append(
-                SiteError(
-                    f"templates/{exc.name}",
-                    None,
-                    "template not found",
-                    "restore it from git, or check the name in {% extends %} / {% include %}",
-                )
-            )
-        except jinja2.TemplateSyntaxError as exc:
-            errors.append(
-                SiteError(
-                    f"templates/{exc.name or spec.template}",
-                    exc.lineno,
-                    f"template syntax error: {exc.message}",
-                )
-            )
-        except (jinja2.UndefinedError, TypeError, AttributeError, ValueError) as exc:
-            line, name = _template_frame(exc, env)
-            errors.append(
-                SiteError(
-                    name or f"templates/{spec.template}",
-                    line,
-                    f"template error while rendering {spec.output}: {exc}",
-                )
-            )
-        if len(errors) > 20:
-            break
-    if errors:
-        raise BuildError(errors)
-    return out
+
+
+def _render_one(env: jinja2.Environment, spec: PageSpec) -> str | SiteError:
+    try:
+        return env.get_template(spec.template).render(page_url=spec.url, **spec.context)
+    except jinja2.TemplateNotFound as exc:
+        return SiteError(
+            f"templates/{exc.name}",
+            None,
+            "template not found",
+            "restore it from git, or check the name in {% extends %} / {% include %}",
+        )
+    except jinja2.TemplateSyntaxError as exc:
+        return SiteError(
+            f"templates/{exc.name or spec.template}",
+            exc.lineno,
+            f"template syntax error: {exc.message}",
+        )
+    except (jinja2.UndefinedError, TypeError, AttributeError, ValueError, KeyError) as exc:
+        line, name = _template_frame(exc, env)
+        return SiteError(
+            name or f"templates/{spec.template}",
+            line,
+            f"template error while rendering {spec.output}: {exc}",
+        )
 
 
 def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[int | None, str | None]:

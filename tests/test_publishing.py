@@ -24,7 +24,7 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("pub") / "site"
-    pipeline.build(REPO, out, base_url="https://example.github.io/somerepo/")
+    pipeline.build(REPO, out, base_url="https://example.github.io/somerepo/", use_cache=False)
     return out
 
 

@@ -19,7 +19,7 @@ CONFIG = tomllib.loads((REPO / "site.toml").read_text())
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("real") / "site"
-    pipeline.build(REPO, out, base_url="https://example.github.io/somerepo/")
+    pipeline.build(REPO, out, base_url="https://example.github.io/somerepo/", use_cache=False)
     return out
 
 

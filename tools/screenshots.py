@@ -35,7 +35,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "site"
-        pipeline.build(ROOT, out, base_url="https://example.github.io/crying-in-therapy/")
+        pipeline.build(
+            ROOT, out, base_url="https://example.github.io/crying-in-therapy/", use_cache=False
+        )
         with serve_under(out, Path(tmp), "/crying-in-therapy/") as start, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for size, (width, height) in SIZES.items():
