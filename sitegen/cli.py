@@ -77,18 +77,12 @@ def report(exc: BuildError) -> None:
 def _serve(root: Path, args: argparse.Namespace) -> int:
     from . import serve
     from .config import load_config
+    from .incremental import Builder
 
     config = load_config(root)
-    out = root / config.output
+    builder = Builder(root, root / config.output, drafts=args.drafts)
     try:
-        serve.run(
-            root,
-            args.host,
-            args.port,
-            lambda: pipeline.build(root, out, drafts=args.drafts)[1],
-            config.base_path,
-            out,
-        )
+        serve.run(root, args.host, args.port, builder, config.base_path)
     except KeyboardInterrupt:
         print("\nStopped.")
     except OSError as exc:

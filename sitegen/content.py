@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from . import frontmatter, markup, parallel
 from .cache import DocumentCache, entry_key
 from .cache import fingerprint as cache_fingerprint
 from .config import SLUG_RE, Config, did_you_mean
-from .errors import BuildError, SiteError, display_path
+from .errors import BuildError, SiteError
 
 KINDS = {"articles": "article", "faq": "faq", "pages": "page"}
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -54,6 +55,21 @@ class Document:
     reviewed: date | None = None
     reviewer: str = ""
     draft: bool = False
+    source_hash: str = ""  # of the file's bytes: what incremental rebuilds compare
+
+    @property
+    def card(self) -> tuple:
+        """What lists, feeds and sitemaps show of a document: when it changes, they change."""
+        return (
+            self.path,
+            self.title,
+            self.summary,
+            self.topics,
+            self.published,
+            self.updated,
+            self.reviewed,
+            self.draft,
+        )
 
     def line(self, key: str) -> int | None:
         return dict(self.key_lines).get(key)
@@ -222,7 +238,7 @@ def discover(config: Config) -> tuple[list[tuple[str, Path]], list[SiteError]]:
         if not base.is_dir():
             continue
         for path in sorted(base.iterdir()):
-            shown = display_path(path, config.root)
+            shown = shown_path(path)
             if path.name.startswith("."):
                 continue
             if path.is_symlink() and not _inside(path.resolve(), root):
@@ -266,6 +282,12 @@ def discover(config: Config) -> tuple[list[tuple[str, Path]], list[SiteError]]:
     return found, errors
 
 
+def shown_path(path: Path) -> str:
+    """A content file's path as editors know it, e.g. content/articles/x.md (cheaper than
+    relative_to, which matters on every rebuild of a large site)."""
+    return f"content/{path.parent.name}/{path.name}"
+
+
 def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
@@ -273,7 +295,8 @@ def _inside(path: Path, root: Path) -> bool:
 def parse(kind: str, slug: str, shown: str, raw: bytes, config: Config) -> Document:
     """Validate and render one content file's bytes; raise BuildError with all its problems."""
     parsed = frontmatter.split(frontmatter.decode(raw, shown), shown)
-    return from_front_matter(kind, slug, shown, parsed, config)
+    doc = from_front_matter(kind, slug, shown, parsed, config)
+    return replace(doc, source_hash=hashlib.sha256(raw).hexdigest())
 
 
 def from_front_matter(
@@ -364,7 +387,7 @@ def load_all(
     pending: list[tuple[int, str, tuple[str, str, str, bytes]]] = []
     failed: set[str] = set()
     for index, (kind, path) in enumerate(found):
-        shown = display_path(path, config.root)
+        shown = shown_path(path)
         try:
             raw = path.read_bytes()
         except OSError as exc:

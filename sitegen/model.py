@@ -29,7 +29,7 @@ class Site:
     pages: tuple[Document, ...]
     drafts: tuple[Document, ...]  # left out of this build
 
-    @property
+    @cached_property
     def documents(self) -> tuple[Document, ...]:
         return self.articles + self.faqs + self.pages
 
@@ -161,10 +161,11 @@ def build_site(config: Config, docs: list[Document], drafts: bool = False) -> Si
         (d for d in published if d.kind == "faq"), key=lambda d: (topic_order[d.topics[0]], d.slug)
     )
     pages = sorted((d for d in published if d.kind == "page"), key=lambda d: d.slug)
+    kept = {d.path for d in published}
     return Site(
         config,
         tuple(articles),
         tuple(faqs),
         tuple(pages),
-        tuple(d for d in docs if d not in published),
+        tuple(d for d in docs if d.path not in kept),
     )

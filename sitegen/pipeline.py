@@ -6,11 +6,13 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from . import content, links, model, render, search, write
 from .cache import DocumentCache
 from .config import Config, load_config
-from .errors import BuildError
+from .content import Document
+from .errors import BuildError, SiteError
 
 
 @dataclass(frozen=True)
@@ -19,7 +21,38 @@ class Loaded:
 
     config: Config
     site: model.Site
-    files: dict[str, str]
+    files: dict[str, str]  # output path -> text
+    docs: tuple[Document, ...]  # every valid content file, drafts too, in discovery order
+    bodies: dict[str, str]  # document path -> body HTML with links resolved
+    anchors: dict[str, tuple[links.AnchorCheck, ...]]  # document path -> its #anchor links
+    env: Any  # the Jinja2 environment, templates compiled
+
+
+def resolve_links(
+    site: model.Site, docs: tuple[Document, ...], unreadable: set[str] = frozenset()
+) -> tuple[dict[str, str], dict[str, tuple[links.AnchorCheck, ...]], list[SiteError]]:
+    """Resolve the links of ``docs``: their bodies, their anchor checks, and the errors."""
+    urls = links.page_urls(site)
+    bodies, anchors, errors = {}, {}, []
+    for doc in docs:
+        resolved, problems = links.resolve(doc, site, urls, unreadable)
+        bodies[doc.path] = resolved.html
+        anchors[doc.path] = resolved.anchors
+        errors.extend(problems)
+    return bodies, anchors, errors
+
+
+def hosting_files(config: Config) -> dict[str, str]:
+    """Files GitHub Pages reads: no Jekyll, and the custom domain when there is one."""
+    extra = {".nojekyll": ""}
+    if config.cname:
+        extra["CNAME"] = config.cname + "\n"
+    return extra
+
+
+def by_url(files: dict[str, str]) -> dict[str, str]:
+    """Rendered pages keyed by their URL relative to the root, for anchor checks."""
+    return {name.removesuffix("index.html"): text for name, text in files.items()}
 
 
 def build_time(site: model.Site) -> datetime:
@@ -55,27 +88,20 @@ def load(
         site = model.build_site(config, docs, drafts=drafts)
     except BuildError as exc:
         raise BuildError(errors + exc.errors) from None
-    urls = links.page_urls(site)
-    bodies: dict[str, str] = {}
-    anchors: list[links.AnchorCheck] = []
-    for doc in site.documents:
-        resolved, problems = links.resolve(doc, site, urls, failed)
-        bodies[doc.path] = resolved.html
-        anchors.extend(resolved.anchors)
-        errors.extend(problems)
+    bodies, anchors, problems = resolve_links(site, site.documents, failed)
+    errors.extend(problems)
     if errors:
         raise BuildError(errors)
     env = render.make_env(site, root / "templates")
     files = render.render_all(site, env, bodies, build_time(site))
-    pages = {name.removesuffix("index.html"): text for name, text in files.items()}
-    errors = links.check_anchors(anchors, pages)
+    errors = links.check_anchors([a for checks in anchors.values() for a in checks], by_url(files))
     if errors:
         raise BuildError(errors)
-    return Loaded(config, site, files)
+    return Loaded(config, site, files, tuple(docs), bodies, anchors, env)
 
 
 def _override_base_url(config: Config, base_url: str) -> Config:
-    from .config import SiteError, urlsplit
+    from urllib.parse import urlsplit
 
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -104,9 +130,7 @@ def build(
     target = out if out is not None else root / load_config(root).output
     write.refuse_unsafe_output(target, root)  # before anything, the cache included, is written
     loaded = load(root, base_url, drafts, use_cache=use_cache)
-    extra = {".nojekyll": ""}
-    if loaded.config.cname:
-        extra["CNAME"] = loaded.config.cname + "\n"
+    extra = hosting_files(loaded.config)
     write.write_site(
         target, {**loaded.files, **extra}, root / "static", search.index if search_index else None
     )

@@ -30,6 +30,20 @@ class PageSpec:
     output: str  # path inside the output dir, e.g. "articles/x/index.html"
     template: str
     context: dict[str, Any] = field(default_factory=dict, compare=False)
+    full: tuple[Document, ...] = ()  # documents shown whole (their body too)
+    cards: tuple[Document | None, ...] = ()  # documents shown as a title, summary or date
+    extra: tuple = ()  # any other value the page shows that documents do not cover
+
+    def signature(self, site: Site) -> tuple:
+        """Everything this page is drawn from, besides templates and site.toml: a page whose
+        signature is unchanged renders to the same bytes, so an incremental build skips it."""
+        return (
+            self.template,
+            tuple(d.source_hash for d in self.full),
+            tuple(d.card if d else None for d in self.cards),
+            tuple(p.card for p in site.pages),  # every page's footer lists the pages
+            self.extra,
+        )
 
     @property
     def url(self) -> str:
@@ -47,12 +61,10 @@ def make_env(site: Site, templates: Path) -> jinja2.Environment:
     )
     config = site.config
     env.globals.update(
-        site=site,
         config=config,
         url=lambda path="": config.base_path + path.lstrip("/"),
         abs_url=lambda path="": config.base_url + path.lstrip("/"),
         url_of=url_of,
-        help_page=site.page(config.help_page),
     )
     env.filters.update(long_date=long_date, json_ld=json_ld, reading_minutes=reading_minutes)
     return env
@@ -73,36 +85,54 @@ def json_ld(data: dict[str, Any]) -> Markup:
 
 
 def page_specs(site: Site, bodies: dict[str, str], build_time: datetime) -> Iterator[PageSpec]:
-    """Every page of the site, in a fixed order. ``bodies`` maps a document's path to its HTML."""
-    yield PageSpec("index.html", "home.html")
-    yield PageSpec("topics/index.html", "topics.html")
+    """Every page of the site, in a fixed order, with what each is drawn from."""
+    config = site.config
+    yield PageSpec("index.html", "home.html", cards=site.articles[:6] + site.faqs[:6])
+    yield PageSpec("topics/index.html", "topics.html", cards=site.articles)
     for group in site.groups:
+        faqs = site.faqs_for(group.topic.id)
         yield PageSpec(
             f"topics/{group.topic.id}/index.html",
             "topic.html",
-            {"group": group, "faqs": site.faqs_for(group.topic.id)},
+            {"group": group, "faqs": faqs},
+            cards=group.articles + faqs,
         )
-    yield PageSpec("faq/index.html", "faq.html")
+    yield PageSpec("faq/index.html", "faq.html", full=site.faqs)
     for doc in site.articles:
         before, after = site.neighbours(doc)
+        related = site.related(doc)
+        toc = _toc(doc)
         yield PageSpec(
             f"articles/{doc.slug}/index.html",
             "article.html",
             {
                 "doc": doc,
-                "related": site.related(doc),
+                "related": related,
                 "before": before,
                 "after": after,
-                "show_toc": len(_toc(doc)) >= TOC_MIN_HEADINGS,
-                "toc": _toc(doc),
+                "show_toc": len(toc) >= TOC_MIN_HEADINGS,
+                "toc": toc,
             },
+            full=(doc,),
+            cards=(*related, before, after),
         )
     for doc in site.pages:
-        yield PageSpec(f"{doc.slug}/index.html", "page.html", {"doc": doc})
+        yield PageSpec(f"{doc.slug}/index.html", "page.html", {"doc": doc}, full=(doc,))
     yield PageSpec("search/index.html", "search.html")
     yield PageSpec("404.html", "404.html")
-    yield PageSpec("feed.xml", "feed.xml", {"updated": site.last_modified or build_time.date()})
-    yield PageSpec("sitemap.xml", "sitemap.xml")
+    feed = site.articles[: config.feed_entries]
+    updated = site.last_modified or build_time.date()
+    yield PageSpec(
+        "feed.xml",
+        "feed.xml",
+        {"updated": updated},
+        cards=feed,
+        full=feed if config.feed_content == "full" else (),
+        extra=(updated,),
+    )
+    yield PageSpec(
+        "sitemap.xml", "sitemap.xml", cards=site.articles + site.pages, extra=(site.last_modified,)
+    )
     yield PageSpec("robots.txt", "robots.txt")
 
 
@@ -126,7 +156,9 @@ def render_all(
 def prepare(
     env: jinja2.Environment, site: Site, bodies: dict[str, str], build_time: datetime
 ) -> None:
-    """Bind the rendered bodies and data helpers to the environment's globals."""
+    """Bind this build's site, rendered bodies and data helpers to the environment's globals."""
+    env.globals["site"] = site
+    env.globals["help_page"] = site.page(site.config.help_page)
     env.globals["body"] = lambda doc: Markup(bodies[doc.path])
     env.globals.update(Structured(site, bodies).globals())
     env.globals["build_time"] = build_time.astimezone(UTC)

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import BuildError
+from .incremental import Builder
 
 RELOAD_PATH = "/__sitegen/reload.js"
 EVENTS_PATH = "/__sitegen/events"
@@ -168,35 +169,68 @@ def watch(root: Path, rebuild: Callable[[], None], stop: threading.Event) -> Non
     import watchfiles
 
     paths = [root / name for name in WATCHED if (root / name).exists()]
-    for _changes in watchfiles.watch(*paths, stop_event=stop, debounce=50, step=20):
+    for _changes in watchfiles.watch(*paths, stop_event=stop, debounce=20, step=10):
         rebuild()
+
+
+class SearchIndexer:
+    """Re-index in the background after a build, so a reload never waits for search; runs
+    coalesce, so a burst of saves costs one index."""
+
+    def __init__(self, out: Path, say: Callable[[str], None]) -> None:
+        self.out = out
+        self.say = say
+        self.wanted = threading.Event()
+        threading.Thread(target=self._loop, daemon=True).start()
+
+    def request(self) -> None:
+        self.wanted.set()
+
+    def _loop(self) -> None:
+        from . import search
+
+        while True:
+            self.wanted.wait()
+            self.wanted.clear()
+            try:
+                search.index(self.out)
+            except BuildError as exc:
+                self.say(str(exc))
 
 
 def run(
     root: Path,
     host: str,
     port: int,
-    build: Callable[[], Path],
+    builder: Builder,
     base_path: str,
-    out: Path,
     say: Callable[[str], None] = print,
+    search: bool = True,
 ) -> None:
     """Build once, then serve and rebuild on every change until interrupted."""
-    state = State(out, base_path)
+    state = State(builder.out, base_path)
+    indexer = SearchIndexer(builder.out, say) if search else None
+    lock = threading.Lock()
 
     def rebuild() -> None:
-        started = time.perf_counter()
-        try:
-            build()
-        except BuildError as exc:
-            lines = [str(e) for e in exc.errors]
-            say(
-                "\n".join(lines) + f"\n{len(lines)} problem(s); the preview shows them until fixed."
-            )
-            state.published(lines)
-            return
-        say(f"Rebuilt in {(time.perf_counter() - started) * 1000:.0f} ms")
-        state.published([])
+        with lock:
+            started = time.perf_counter()
+            try:
+                report = builder.build()
+            except BuildError as exc:
+                lines = [str(e) for e in exc.errors]
+                say(
+                    "\n".join(lines)
+                    + f"\n{len(lines)} problem(s); the preview shows them until fixed."
+                )
+                state.published(lines)
+                return
+            took = (time.perf_counter() - started) * 1000
+            what = "full build" if report.full else f"{len(report.written)} file(s) written"
+            say(f"Rebuilt in {took:.0f} ms ({what})")
+            state.published([])
+            if indexer and (report.full or report.written or report.removed):
+                indexer.request()
 
     rebuild()
     server = PreviewServer((host, port), make_handler(state))
