@@ -26,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     s.add_argument("--drafts", action="store_true", help="include drafts in the preview")
+    n = commands.add_parser("new", help="write a new article skeleton to content/articles/")
+    n.add_argument("title", help='the article\'s title, in quotes: "Why tears help"')
+    n.add_argument("--topic", help="a topic id from site.toml (default: the first)")
     c = commands.add_parser("check", help="validate everything, write nothing")
     c.add_argument("--strict", action="store_true", help="also enforce the [quality] targets")
     return parser
@@ -47,6 +50,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Built {len(loaded.files)} pages into {out}")
         elif command == "serve":
             return _serve(root, args)
+        elif command == "new":
+            from .config import load_config
+            from .scaffold import new_article
+
+            path = new_article(load_config(root), args.title, args.topic, date.today())
+            print(path.relative_to(root).as_posix())
+            print("Fill in the summary and sources, write the article, then remove 'draft: true'.")
         elif command == "check":
             loaded = pipeline.load(root, save_cache=False)  # check writes nothing
             problems = quality.placeholders(loaded.site)

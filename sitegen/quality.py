@@ -34,6 +34,7 @@ def grade(fragment: str) -> float:
 
 
 PLACEHOLDER = "TODO"
+PLACEHOLDER_DOI = "10.0000/replace-me"
 
 
 def placeholders(site: Site) -> list[SiteError]:
@@ -48,6 +49,17 @@ def placeholders(site: Site) -> list[SiteError]:
                         doc.line(key) or doc.line("question"),
                         f"the {key} is still a placeholder",
                         f"replace the '{PLACEHOLDER}' text with your own words",
+                    )
+                )
+        for n, source in enumerate(doc.sources, start=1):
+            fields = (source.authors, source.title, source.venue)
+            if any(f.startswith(PLACEHOLDER) for f in fields) or source.doi == PLACEHOLDER_DOI:
+                errors.append(
+                    SiteError(
+                        doc.path,
+                        doc.line("sources"),
+                        f"source {n} is still a placeholder",
+                        "fill in the real study, or remove the example source",
                     )
                 )
     return errors

@@ -1,0 +1,98 @@
+"""``build.py new``: write a valid article skeleton for an editor to fill in."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+from .config import Config, did_you_mean
+from .errors import BuildError, SiteError
+from .quality import PLACEHOLDER, PLACEHOLDER_DOI
+
+TEMPLATE = """---
+title: {title}
+summary: "{placeholder}: one or two plain sentences (at most 160 characters) saying what this article answers."
+topics: [{topic}]
+published: {today}
+updated: {today}
+reviewed: {today}
+reviewer: Editorial team
+sources:
+  - id: example2026
+    authors: "{placeholder}: authors, e.g. Bylsma, L. M., & Rottenberg, J."
+    year: 2026
+    title: "{placeholder}: the title of the study or review"
+    venue: "{placeholder}: the journal, volume and pages"
+    doi: "{placeholder_doi}"
+draft: true
+---
+Start with a short, direct answer to the question in the title.
+
+## A first heading
+
+Write in short sentences. Put a citation right after a claim that depends on a source.[@example2026]
+
+## If you need help now
+
+If you are struggling or in danger, see [who to call now](../pages/get-help.md).
+"""
+
+
+def slugify(title: str) -> str:
+    """A file name from a title: lowercase ASCII letters, digits and hyphens."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    return re.sub(r"-{2,}", "-", slug)[:80].strip("-")
+
+
+def new_article(config: Config, title: str, topic: str | None, today: date) -> Path:
+    """Write content/articles/<slug>.md and return its path; never overwrite a file."""
+    slug = slugify(title)
+    if not slug:
+        raise BuildError(
+            [
+                SiteError(
+                    "new",
+                    None,
+                    f"cannot make a file name from '{title}'",
+                    "use a title with some letters or digits",
+                )
+            ]
+        )
+    topic_ids = tuple(t.id for t in config.topics)
+    chosen = topic or topic_ids[0]
+    if chosen not in topic_ids:
+        raise BuildError(
+            [
+                SiteError(
+                    "--topic", None, f"unknown topic '{chosen}'", did_you_mean(chosen, topic_ids)
+                )
+            ]
+        )
+    path = config.root / "content" / "articles" / f"{slug}.md"
+    shown = f"content/articles/{slug}.md"
+    if path.exists():
+        raise BuildError(
+            [
+                SiteError(
+                    shown,
+                    None,
+                    "already exists; nothing was written",
+                    "choose another title, or edit the existing file",
+                )
+            ]
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    safe_title = title.replace('"', "'")
+    text = TEMPLATE.format(
+        title=f'"{safe_title}"',
+        topic=chosen,
+        today=today.isoformat(),
+        placeholder=PLACEHOLDER,
+        placeholder_doi=PLACEHOLDER_DOI,
+    )
+    with path.open("x", encoding="utf-8") as handle:  # "x": fails rather than overwrite
+        handle.write(text)
+    return path

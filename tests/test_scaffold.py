@@ -1,0 +1,51 @@
+from datetime import date
+
+from sitegen.scaffold import slugify
+
+from .conftest import make_site
+
+
+def test_slugify_makes_safe_file_names():
+    assert slugify("Crying, tears & 'you': a first look") == "crying-tears-you-a-first-look"
+    assert slugify("Pourquoi pleurer ? Café") == "pourquoi-pleurer-cafe"
+    assert slugify("../../etc/passwd") == "etc-passwd"
+    assert slugify("!!!") == ""
+
+
+def test_new_writes_a_skeleton_that_builds_as_a_draft_and_check_flags(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    result = run(site, "new", "When tears surprise you", "--topic", "beta")
+    assert result.code == 0
+    assert result.out.splitlines()[0] == "content/articles/when-tears-surprise-you.md"
+    text = (site / "content/articles/when-tears-surprise-you.md").read_text()
+    assert f"published: {date.today().isoformat()}" in text and "topics: [beta]" in text
+    check = run(site, "check")
+    assert check.code == 1
+    assert (
+        "content/articles/when-tears-surprise-you.md:3: the summary is still a placeholder"
+        in check.err
+    )
+    assert "source 1 is still a placeholder" in check.err
+    assert run(site, "build", "--out", str(tmp_path / "out"), "--drafts", "--no-search").code == 0
+    assert (tmp_path / "out/articles/when-tears-surprise-you/index.html").exists()
+
+
+def test_new_refuses_to_overwrite(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    target = site / "content/articles/the-first-article.md"
+    target.write_text("mine")
+    result = run(site, "new", "The first article")
+    assert result.code == 1
+    assert "content/articles/the-first-article.md: already exists" in result.err
+    assert target.read_text() == "mine"
+
+
+def test_new_rejects_unknown_topic(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    result = run(site, "new", "Anything", "--topic", "alhpa")
+    assert (
+        result.code == 1
+        and "unknown topic 'alhpa'" in result.err
+        and "did you mean 'alpha'?" in result.err
+    )
+    assert not (site / "content/articles/anything.md").exists()
