@@ -3,7 +3,11 @@
 
 import sys
 
-from sitegen.cli import main
-
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        from sitegen.cli import main
+
+        sys.exit(main())
+    except KeyboardInterrupt:  # Ctrl-C while starting up, before the command line takes over
+        print("Interrupted; nothing was changed.", file=sys.stderr)
+        sys.exit(130)

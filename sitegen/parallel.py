@@ -35,7 +35,7 @@ def fork_map(fn: Callable[[Any, T], R], items: Sequence[T], state: Any) -> list[
     _STATE = (fn, state)
     try:
         chunks = [items[i :: count * 4] for i in range(count * 4)]
-        with multiprocessing.get_context("fork").Pool(count) as pool:
+        with multiprocessing.get_context("fork").Pool(count, initializer=_quiet_worker) as pool:
             parts = pool.map(_run_chunk, chunks)
     finally:
         _STATE = None
@@ -44,6 +44,14 @@ def fork_map(fn: Callable[[Any, T], R], items: Sequence[T], state: Any) -> list[
     for offset, part in enumerate(parts):
         results[offset::stride] = part
     return results
+
+
+def _quiet_worker() -> None:
+    """Workers leave interrupts to the parent, which stops them; they die quietly on SIGTERM."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _run_chunk(chunk: Sequence[Any]) -> list[Any]:

@@ -58,6 +58,21 @@ def _signals_as_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block is done (they are delivered right after)."""
+    signals = {signal.SIGINT, signal.SIGTERM}
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    except (AttributeError, ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one atomic step (Linux renameat2); False where that is unavailable."""
     libc_name = ctypes.util.find_library("c")
@@ -94,7 +109,8 @@ def write_site(
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(out)
     with _signals_as_interrupts():
-        tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{out.name}-", dir=out.parent))
+        with _signals_deferred():  # so an interrupt cannot fall between mkdtemp and the try
+            tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{out.name}-", dir=out.parent))
         try:
             if static is not None and static.is_dir():
                 shutil.copytree(static, tmp / "static", dirs_exist_ok=True)
@@ -108,14 +124,17 @@ def write_site(
             if before_swap is not None:
                 before_swap(tmp)  # e.g. the search index, so it goes live with its pages
             os.chmod(tmp, 0o755)
-            if out.exists() and _exchange(tmp, out):
-                pass  # tmp now holds the previous site
-            else:
+        except BaseException:
+            with _signals_deferred():
+                shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        # From here on an interrupt waits: the swap and the cleanup happen together or not at all.
+        with _signals_deferred():
+            if not (out.exists() and _exchange(tmp, out)):
                 if out.exists():
                     os.rename(out, f"{tmp}.old")
                     os.rename(tmp, out)
                     os.rename(f"{tmp}.old", tmp)
                 else:
                     os.rename(tmp, out)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(tmp, ignore_errors=True)  # now the previous site, if there was one
