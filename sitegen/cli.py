@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--base-url", help="override [site] base_url for this build")
     b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     b.add_argument("--no-search", action="store_true", help="skip the search index (Pagefind)")
+    b.add_argument("--force", action="store_true", help="build even if nothing has changed")
     s = commands.add_parser("serve", help="build, serve, watch and reload the browser")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -42,6 +43,8 @@ def _terminate_as_interrupt(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command is None:  # plain `build.py` means `build.py build` with its defaults
+        args = _parser().parse_args([*(sys.argv[1:] if argv is None else argv), "build"])
     if threading.current_thread() is not threading.main_thread():
         return _run(args)
     # SIGTERM cleans up like Ctrl-C: temporary folders go, the previous site stays.
@@ -57,14 +60,12 @@ def _run(args: argparse.Namespace) -> int:
     command = args.command or "build"
     try:
         if command == "build":
-            loaded, out = pipeline.build(
-                root,
-                getattr(args, "out", None),
-                getattr(args, "base_url", None),
-                getattr(args, "drafts", False),
-                not getattr(args, "no_search", False),
-            )
-            print(f"Built {len(loaded.files)} pages into {out}")
+            build = pipeline.build_unless_current if not args.force else pipeline.build
+            loaded, out = build(root, args.out, args.base_url, args.drafts, not args.no_search)
+            if loaded is None:
+                print(f"Up to date: nothing changed since the last build into {out}")
+            else:
+                print(f"Built {len(loaded.files)} pages into {out}")
         elif command == "serve":
             return _serve(root, args)
         elif command == "new":

@@ -13,7 +13,9 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
-EXTENSIONS = ("toc", "tables", "footnotes", "attr_list", "smarty")
+from .typography import smarten
+
+EXTENSIONS = ("toc", "tables", "footnotes", "attr_list")  # quotes: typography.smarten
 EXTENSION_CONFIGS = {
     "toc": {"toc_depth": "2-3"},
     "footnotes": {"BACKLINK_TITLE": "Back to note %d"},
@@ -154,7 +156,7 @@ def convert(
     md.cite_keys = cite_keys  # type: ignore[attr-defined]
     md.unknown_cites = []  # type: ignore[attr-defined]
     md.used_cites = []  # type: ignore[attr-defined]
-    safe = scope_ids(sanitize(md.convert(body)), id_prefix)
+    safe = scope_ids(smarten(sanitize(md.convert(body))), id_prefix)
     lines = body.split("\n")
     links = tuple(
         (value, _line_of(html.unescape(value), lines, body_line))
@@ -180,7 +182,7 @@ def convert(
 def _flatten(tokens: list[dict], prefix: str) -> list[Heading]:
     out: list[Heading] = []
     for token in tokens:
-        text = html.unescape(TAG_RE.sub("", token["name"]))
+        text = smarten(html.unescape(TAG_RE.sub("", token["name"])))
         out.append(Heading(token["level"], prefix + token["id"], text))
         out.extend(_flatten(token["children"], prefix))
     return out

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import content, links, model, render, search, write
+from . import content, links, model, render, search, uptodate, write
 from .cache import DocumentCache
 from .config import Config, load_config
 from .content import Document
@@ -134,4 +134,23 @@ def build(
     write.write_site(
         target, {**loaded.files, **extra}, root / "static", search.index if search_index else None
     )
+    return loaded, target
+
+
+def build_unless_current(
+    root: Path,
+    out: Path | None = None,
+    base_url: str | None = None,
+    drafts: bool = False,
+    search_index: bool = True,
+) -> tuple[Loaded | None, Path]:
+    """``build``, skipped (returning no Loaded) when no input changed since the last build
+    into ``out`` and the output is still as that build left it."""
+    target = (out if out is not None else root / load_config(root).output).resolve()
+    write.refuse_unsafe_output(target, root)
+    fingerprint = uptodate.inputs_hash(root, (base_url, drafts, search_index))  # before reading
+    if uptodate.is_current(root, target, fingerprint):
+        return None, target
+    loaded, target = build(root, target, base_url, drafts, search_index)
+    uptodate.remember(root, target, fingerprint)
     return loaded, target

@@ -114,13 +114,18 @@ def write_site(
         try:
             if static is not None and static.is_dir():
                 shutil.copytree(static, tmp / "static", dirs_exist_ok=True)
+            made: set[Path] = set()
             for rel in sorted(files):
-                target = tmp / rel
-                if not target.resolve().is_relative_to(tmp):
+                parts = rel.split("/")
+                if rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
                     raise ValueError(f"output path escapes the output folder: {rel}")
-                target.parent.mkdir(parents=True, exist_ok=True)
+                target = tmp.joinpath(*parts)
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
                 data = files[rel]
-                target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+                with open(target, "wb") as handle:
+                    handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             if before_swap is not None:
                 before_swap(tmp)  # e.g. the search index, so it goes live with its pages
             os.chmod(tmp, 0o755)

@@ -147,3 +147,24 @@ def test_unsafe_output_folders_are_refused(tmp_path, run, bad, monkeypatch):
     assert result.code == 1
     assert "refusing to write the site here" in result.err
     assert tree_digest(site) == before
+
+
+def test_an_unchanged_site_is_not_built_again(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    assert "Built" in run(site, "build", "--out", str(out), "--no-search").out
+    assert "Up to date" in run(site, "build", "--out", str(out), "--no-search").out
+    assert "Built" in run(site, "build", "--out", str(out)).out  # other options: build again
+    page = site / "content/articles/second-article.md"
+    page.write_text(page.read_text() + "\nMore.\n")
+    assert "Built" in run(site, "build", "--out", str(out)).out
+    (out / "index.html").write_text("tampered")
+    assert "Built" in run(site, "build", "--out", str(out)).out
+    assert "tampered" not in (out / "index.html").read_text()
+    assert "Built" in run(site, "build", "--out", str(out), "--force").out
+
+
+def test_plain_build_py_means_build(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    result = run(site)
+    assert result.code == 0 and (site / "_site/index.html").exists()

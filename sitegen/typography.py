@@ -1,0 +1,60 @@
+"""Typographic quotes, dashes and ellipses in one pass over an HTML fragment's text.
+
+Python-Markdown's smarty extension does this with inline patterns that doubled the time of
+every conversion (3.2 to 6.8 ms an article, measured; the smartypants library was no faster),
+so this pass runs on the sanitized HTML instead, leaving tags, attributes and code untouched.
+Its output was checked against smarty's on the site's own articles (tests/test_typography.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+TAG = re.compile(r"(<[^>]*>)")
+VERBATIM = re.compile(r"<(/?)(code|pre|kbd|samp|script|style)\b", re.I)
+OPENING_CONTEXT = " \t\n([{\u2014\u2013\u2018\u201c-/"  # before these an ambiguous quote opens
+
+DECADE = re.compile(r"\d\ds\b")
+REPLACEMENTS = (("---", "\u2014"), ("--", "\u2013"), ("...", "\u2026"))
+
+
+def _text(text: str, before: str) -> str:
+    for plain, fancy in REPLACEMENTS:
+        text = text.replace(plain, fancy)
+    if "'" not in text and '"' not in text:
+        return text
+    out = []
+    previous = before
+    for index, char in enumerate(text):
+        if char == '"':
+            char = "\u201c" if previous in OPENING_CONTEXT or not previous else "\u201d"
+        elif char == "'":
+            opens = previous in OPENING_CONTEXT or not previous
+            if opens and DECADE.match(text, index + 1):  # '90s is an apostrophe
+                opens = False
+            char = "\u2018" if opens else "\u2019"
+        out.append(char)
+        previous = char
+    return "".join(out)
+
+
+def smarten(fragment: str) -> str:
+    """Curly quotes, en and em dashes and ellipses in text, outside code and tags."""
+    if not any(mark in fragment for mark in ("'", '"', "--", "...")):
+        return fragment
+    parts = TAG.split(fragment)
+    depth = 0
+    before = ""
+    for index, part in enumerate(parts):
+        if index % 2:  # a tag
+            match = VERBATIM.match(part)
+            if match:
+                depth = max(0, depth + (-1 if match.group(1) else 1))
+            elif part[1:3].lower() in ("p>", "p ", "li", "h2", "h3", "h4", "td", "th", "br"):
+                before = " "  # a new block or line: a quote after it opens
+            continue
+        if part and depth == 0:
+            parts[index] = _text(part, before)
+        if part:
+            before = parts[index][-1]
+    return "".join(parts)
