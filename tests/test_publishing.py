@@ -159,3 +159,17 @@ def test_404_page_works_at_any_depth(built):
     text = (built / "404.html").read_text()
     assert 'href="/somerepo/static/style.css"' in text
     assert not re.search(r'(?:href|src)="(?!/somerepo/|https?:|#|tel:)', text)
+
+
+def test_every_article_with_what_it_loads_fits_in_14_kb_gzipped(built):
+    """One network round trip: the page and every stylesheet and script it loads."""
+    import gzip
+
+    for page in sorted((built / "articles").glob("*/index.html")):
+        text = page.read_text()
+        assets = re.findall(r'<link rel="stylesheet" href="/somerepo/([^"]+)"', text)
+        assets += re.findall(r'<script[^>]* src="/somerepo/([^"]+)"', text)
+        total = len(gzip.compress(page.read_bytes(), 9))
+        total += sum(len(gzip.compress((built / a).read_bytes(), 9)) for a in assets)
+        assert total <= 14 * 1024, (page, total)
+        assert "<img" not in text or 'loading="lazy"' in text

@@ -63,3 +63,12 @@ def test_crawl_under_a_sub_path_finds_no_broken_link_anchor_or_asset(built, tmp_
         seen, problems = crawl(start)
     assert problems == []
     assert len(seen) >= len(pages(built))
+
+
+def test_crawl_at_a_domain_root_finds_no_broken_link(tmp_path):
+    out = tmp_path / "root-site"
+    pipeline.build(REPO, out, base_url="https://crying.example.org/", use_cache=False)
+    with serve_under(out, tmp_path, "/") as start:
+        seen, problems = crawl(start)
+    assert problems == []
+    assert len(seen) >= len(pages(out))
