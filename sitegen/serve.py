@@ -18,15 +18,14 @@ RELOAD_PATH = "/__sitegen/reload.js"
 EVENTS_PATH = "/__sitegen/events"
 RELOAD_JS = b"""// Live reload for `build.py serve` only; never part of the built site.
 (function () {
-  var first = null;
+  var shown = document.currentScript.dataset.generation;  // the build this page came from
   var source = new EventSource("/__sitegen/events");
   source.onmessage = function (event) {
-    if (first === null) { first = event.data; return; }
-    if (event.data !== first) { location.reload(); }
+    if (event.data !== shown) { location.reload(); }
   };
 })();
 """
-TAG = b'<script src="/__sitegen/reload.js" defer></script>'
+TAG = '<script src="/__sitegen/reload.js" data-generation="{}" defer></script>'
 WATCHED = ("content", "templates", "static", "site.toml")
 
 
@@ -118,8 +117,9 @@ def make_handler(state: State) -> type[http.server.BaseHTTPRequestHandler]:
             self._send(200, kind, body, head)
 
         def _inject(self, body: bytes) -> bytes:
+            tag = TAG.format(state.generation).encode()
             index = body.rfind(b"</body>")
-            return body[:index] + TAG + body[index:] if index >= 0 else body + TAG
+            return body[:index] + tag + body[index:] if index >= 0 else body + tag
 
         def _send(self, status: int, kind: str, body: bytes, head: bool = False) -> None:
             self.send_response(status)
