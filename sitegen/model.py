@@ -71,21 +71,31 @@ class Site:
         return next((p for p in self.pages if p.slug == slug), None)
 
     def related(self, doc: Document) -> tuple[Document, ...]:
-        """Other articles sharing the most topics with ``doc``; newest first among equals.
+        """Other articles sharing the most topics with ``doc``; newest first among equals."""
+        ranked = self._ranked_for(frozenset(doc.topics))
+        return tuple(a for a in ranked if a.path != doc.path)[:RELATED_COUNT]
 
-        Articles with the same set of topics score alike, so only the newest few of each set
-        can make the list: that keeps this linear in the number of topic sets, not articles."""
-        mine = frozenset(doc.topics)
-        candidates = []
-        for topics, bucket in self._by_topic_set.items():
-            shared = len(mine & topics)
-            if shared:
-                for a in [a for a in bucket[: RELATED_COUNT + 1] if a.path != doc.path][
-                    :RELATED_COUNT
-                ]:
-                    candidates.append((-shared, self._position[a.path], a))
-        candidates.sort(key=lambda item: item[:2])
-        return tuple(a for _, _, a in candidates[:RELATED_COUNT])
+    def _ranked_for(self, mine: frozenset[str]) -> tuple[Document, ...]:
+        """The best RELATED_COUNT + 1 articles for a set of topics (one more, in case the
+        article asking is among them). Articles with the same topics score alike, so only the
+        newest few of each set can make the list, and every article with the same topics gets
+        the same answer: it is computed once per set of topics, not once per article."""
+        cache = self._related_cache
+        if mine not in cache:
+            candidates = []
+            for topics, bucket in self._by_topic_set.items():
+                shared = len(mine & topics)
+                if shared:
+                    candidates.extend(
+                        (-shared, self._position[a.path], a) for a in bucket[: RELATED_COUNT + 1]
+                    )
+            candidates.sort(key=lambda item: item[:2])
+            cache[mine] = tuple(a for _, _, a in candidates[: RELATED_COUNT + 1])
+        return cache[mine]
+
+    @cached_property
+    def _related_cache(self) -> dict[frozenset[str], tuple[Document, ...]]:
+        return {}
 
     def neighbours(self, doc: Document) -> tuple[Document | None, Document | None]:
         """The previous (older) and next (newer) article within ``doc``'s first topic."""
