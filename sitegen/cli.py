@@ -9,7 +9,7 @@ import threading
 from datetime import date
 from pathlib import Path
 
-from . import pipeline, quality
+from . import pipeline
 from .errors import BuildError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -76,6 +76,8 @@ def _run(args: argparse.Namespace) -> int:
             print(path.relative_to(root).as_posix())
             print("Fill in the summary and sources, write the article, then remove 'draft: true'.")
         elif command == "check":
+            from . import quality  # its readability library is needed only here
+
             loaded = pipeline.load(root, save_cache=False)  # check writes nothing
             problems = quality.placeholders(loaded.site)
             if args.strict:

@@ -105,29 +105,17 @@ class Builder:
 
         found, errors = content.discover(config)
         previous = {d.path: d for d in old.docs}
-        docs: list[content.Document] = []
-        reparsed: set[str] = set()
-        failed: set[str] = set()
-        for kind, path in found:
-            shown = content.shown_path(path)
-            if path.as_posix() not in changed_paths and shown in previous:
-                docs.append(previous[shown])
-                continue
-            try:
-                raw = path.read_bytes()
-            except OSError as exc:
-                from .errors import SiteError
-
-                errors.append(SiteError(shown, None, f"cannot read file: {exc.strerror}"))
-                failed.add(shown)
-                continue
-            doc, problems = content._parse_item(config, (kind, path.stem, shown, raw))
-            if doc is None:
-                errors.extend(problems)
-                failed.add(shown)
-            else:
-                docs.append(doc)
-                reparsed.add(shown)
+        kept = {
+            i: previous[content.shown_path(p)]
+            for i, (_, p) in enumerate(found)
+            if p.as_posix() not in changed_paths and content.shown_path(p) in previous
+        }
+        changed = [(i, item) for i, item in enumerate(found) if i not in kept]
+        parsed, problems, failed = content.load_files(config, [item for _, item in changed])
+        errors.extend(problems)
+        fresh = {i: doc for (i, _), doc in zip(changed, parsed, strict=True) if doc is not None}
+        docs = [kept.get(i) or fresh[i] for i in range(len(found)) if i in kept or i in fresh]
+        reparsed = {doc.path for doc in fresh.values()}
         try:
             site = model.build_site(config, docs, drafts=self.drafts)
         except BuildError as exc:
@@ -152,14 +140,31 @@ class Builder:
         env = old.env
         time = pipeline.build_time(site)
         render.prepare(env, site, bodies, time)
-        specs = list(render.page_specs(site, bodies, time))
+        # An edit that changed no document's card (title, summary, topics, dates, draft) cannot
+        # change any list, feed or related section: only pages showing those documents whole.
+        same_cards = (
+            not recheck_all
+            and all(
+                old_doc.card == site.by_path[path].card
+                for path in reparsed
+                if (old_doc := previous.get(path)) is not None and path in site.by_path
+            )
+            and len(site.documents) == len(old.site.documents)
+        )
+        specs = list(render.page_specs(site, bodies, time, only=reparsed if same_cards else None))
         signatures = {spec.output: spec.signature(site) for spec in specs}
         stale = [s for s in specs if state.signatures.get(s.output) != signatures[s.output]]
+        if same_cards:
+            signatures = {**state.signatures, **signatures}
         results = parallel.fork_map(render._render_one, stale, env)
         render_errors = [r for r in results if not isinstance(r, str)]
         if render_errors:
             raise BuildError(render_errors)
-        files = {s.output: old.files.get(s.output, "") for s in specs}
+        files = (
+            dict(old.files)
+            if same_cards
+            else {s.output: old.files.get(s.output, "") for s in specs}
+        )
         fresh = {s.output: text for s, text in zip(stale, results, strict=True)}
         files.update(fresh)
 

@@ -49,8 +49,8 @@ def resolve(
 
     Links to ``unreadable`` files (those with errors of their own) are not reported again.
     """
-    by_path = {d.path: d for d in site.documents}
-    drafts = {d.path for d in site.drafts}
+    by_path = site.by_path
+    drafts = site.draft_paths
     base = site.config.base_path
     static = site.config.root / "static"
     own_page = url_of(doc).split("#")[0]

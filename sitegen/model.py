@@ -34,6 +34,19 @@ class Site:
         return self.articles + self.faqs + self.pages
 
     @cached_property
+    def by_path(self) -> dict[str, Document]:
+        """Published documents by their content path, e.g. content/articles/x.md."""
+        return {d.path: d for d in self.documents}
+
+    @cached_property
+    def page_cards(self) -> tuple[tuple, ...]:
+        return tuple(p.card for p in self.pages)
+
+    @cached_property
+    def draft_paths(self) -> frozenset[str]:
+        return frozenset(d.path for d in self.drafts)
+
+    @cached_property
     def groups(self) -> tuple[TopicGroup, ...]:
         return tuple(
             TopicGroup(

@@ -41,7 +41,7 @@ class PageSpec:
             self.template,
             tuple(d.source_hash for d in self.full),
             tuple(d.card if d else None for d in self.cards),
-            tuple(p.card for p in site.pages),  # every page's footer lists the pages
+            site.page_cards,  # every page's footer lists the pages
             self.extra,
         )
 
@@ -84,21 +84,32 @@ def json_ld(data: dict[str, Any]) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-def page_specs(site: Site, bodies: dict[str, str], build_time: datetime) -> Iterator[PageSpec]:
-    """Every page of the site, in a fixed order, with what each is drawn from."""
+def page_specs(
+    site: Site, bodies: dict[str, str], build_time: datetime, only: set[str] | None = None
+) -> Iterator[PageSpec]:
+    """Every page of the site, in a fixed order, with what each is drawn from.
+
+    With ``only`` (document paths), just the pages that show one of those documents whole:
+    enough after an edit that changed no document's card, when no other page can change."""
     config = site.config
-    yield PageSpec("index.html", "home.html", cards=site.articles[:6] + site.faqs[:6])
-    yield PageSpec("topics/index.html", "topics.html", cards=site.articles)
-    for group in site.groups:
-        faqs = site.faqs_for(group.topic.id)
-        yield PageSpec(
-            f"topics/{group.topic.id}/index.html",
-            "topic.html",
-            {"group": group, "faqs": faqs},
-            cards=group.articles + faqs,
-        )
-    yield PageSpec("faq/index.html", "faq.html", full=site.faqs)
+    feed = site.articles[: config.feed_entries]
+    full_feed = feed if config.feed_content == "full" else ()
+    if only is None:
+        yield PageSpec("index.html", "home.html", cards=site.articles[:6] + site.faqs[:6])
+        yield PageSpec("topics/index.html", "topics.html", cards=site.articles)
+        for group in site.groups:
+            faqs = site.faqs_for(group.topic.id)
+            yield PageSpec(
+                f"topics/{group.topic.id}/index.html",
+                "topic.html",
+                {"group": group, "faqs": faqs},
+                cards=group.articles + faqs,
+            )
+    if only is None or any(f.path in only for f in site.faqs):
+        yield PageSpec("faq/index.html", "faq.html", full=site.faqs)
     for doc in site.articles:
+        if only is not None and doc.path not in only:
+            continue
         before, after = site.neighbours(doc)
         related = site.related(doc)
         toc = _toc(doc)
@@ -117,23 +128,29 @@ def page_specs(site: Site, bodies: dict[str, str], build_time: datetime) -> Iter
             cards=(*related, before, after),
         )
     for doc in site.pages:
-        yield PageSpec(f"{doc.slug}/index.html", "page.html", {"doc": doc}, full=(doc,))
-    yield PageSpec("search/index.html", "search.html")
-    yield PageSpec("404.html", "404.html")
-    feed = site.articles[: config.feed_entries]
+        if only is None or doc.path in only:
+            yield PageSpec(f"{doc.slug}/index.html", "page.html", {"doc": doc}, full=(doc,))
     updated = site.last_modified or build_time.date()
-    yield PageSpec(
-        "feed.xml",
-        "feed.xml",
-        {"updated": updated},
-        cards=feed,
-        full=feed if config.feed_content == "full" else (),
-        extra=(updated,),
-    )
-    yield PageSpec(
-        "sitemap.xml", "sitemap.xml", cards=site.articles + site.pages, extra=(site.last_modified,)
-    )
-    yield PageSpec("robots.txt", "robots.txt")
+    if only is None:
+        yield PageSpec("search/index.html", "search.html")
+        yield PageSpec("404.html", "404.html")
+    if only is None or any(d.path in only for d in full_feed):
+        yield PageSpec(
+            "feed.xml",
+            "feed.xml",
+            {"updated": updated},
+            cards=feed,
+            full=full_feed,
+            extra=(updated,),
+        )
+    if only is None:
+        yield PageSpec(
+            "sitemap.xml",
+            "sitemap.xml",
+            cards=site.articles + site.pages,
+            extra=(site.last_modified,),
+        )
+        yield PageSpec("robots.txt", "robots.txt")
 
 
 def _toc(doc: Document) -> tuple:
