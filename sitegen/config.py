@@ -63,6 +63,14 @@ class Config:
         """The path part of base_url, always ending in a slash: '/' or '/repo/'."""
         return urlsplit(self.base_url).path
 
+    def url(self, path: str = "") -> str:
+        """The one helper for links: a site path under the base path, e.g. /repo/faq/."""
+        return self.base_path + path.lstrip("/")
+
+    def abs_url(self, path: str = "") -> str:
+        """The same, absolute, for canonical links, feeds, sitemaps and structured data."""
+        return self.base_url + path.lstrip("/")
+
     def with_base_url(self, base_url: str) -> Config:
         from dataclasses import replace
 

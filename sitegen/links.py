@@ -51,7 +51,7 @@ def resolve(
     """
     by_path = site.by_path
     drafts = site.draft_paths
-    base = site.config.base_path
+    url = site.config.url
     static = site.config.root / "static"
     own_page = url_of(doc).split("#")[0]
     errors: list[SiteError] = []
@@ -70,7 +70,7 @@ def resolve(
         if parts.path.startswith("/"):
             target = parts.path.lstrip("/")
             if target.startswith("static/") and (static / target[7:]).is_file():
-                rewritten[raw] = base + target
+                rewritten[raw] = url(target)
                 continue
             page = target if target in urls or target.endswith("/") else target + "/"
             if page not in urls:
@@ -123,7 +123,7 @@ def resolve(
                 fragment = f"{own_anchor}-{fragment}" if fragment else own_anchor
         if fragment:
             anchors.append(AnchorCheck(page, fragment, doc.path, line))
-        rewritten[raw] = base + page + (f"#{fragment}" if fragment else "")
+        rewritten[raw] = url(page) + (f"#{fragment}" if fragment else "")
 
     def swap(match: re.Match[str]) -> str:
         new = rewritten.get(match.group(2))

@@ -62,8 +62,8 @@ def make_env(site: Site, templates: Path) -> jinja2.Environment:
     config = site.config
     env.globals.update(
         config=config,
-        url=lambda path="": config.base_path + path.lstrip("/"),
-        abs_url=lambda path="": config.base_url + path.lstrip("/"),
+        url=config.url,
+        abs_url=config.abs_url,
         url_of=url_of,
     )
     env.filters.update(long_date=long_date, json_ld=json_ld, reading_minutes=reading_minutes)

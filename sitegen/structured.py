@@ -21,12 +21,9 @@ class Structured:
         self.bodies = bodies
         self.config = site.config
 
-    def abs_url(self, path: str = "") -> str:
-        return self.config.base_url + path.lstrip("/")
-
     def breadcrumb_items(self, trail: list[tuple[str, str]]) -> list[dict[str, Any]]:
         return [
-            {"@type": "ListItem", "position": n, "name": label, "item": self.abs_url(path)}
+            {"@type": "ListItem", "position": n, "name": label, "item": self.config.abs_url(path)}
             for n, (label, path) in enumerate(trail, start=1)
         ]
 
@@ -38,7 +35,7 @@ class Structured:
             "headline": doc.title,
             "name": doc.title,
             "description": doc.summary,
-            "url": self.abs_url(url_of(doc)),
+            "url": self.config.abs_url(url_of(doc)),
             "inLanguage": self.config.language,
             "datePublished": doc.published.isoformat() if doc.published else None,
             "dateModified": (doc.modified or doc.published).isoformat() if doc.published else None,
@@ -46,7 +43,7 @@ class Structured:
             "publisher": {
                 "@type": "Organization",
                 "name": self.config.title,
-                "url": self.abs_url(),
+                "url": self.config.abs_url(),
             },
             "about": [self.config.topic(t).title for t in doc.topics],
             "citation": [self._citation(s) for s in doc.sources],
@@ -75,7 +72,7 @@ class Structured:
         return {
             "@context": SCHEMA_ORG,
             "@type": "FAQPage",
-            "url": self.abs_url("faq/"),
+            "url": self.config.abs_url("faq/"),
             "mainEntity": [
                 {
                     "@type": "Question",
