@@ -81,7 +81,7 @@ class Builder:
         content_stamps = _stamps(self.root / "content")
         static_stamps = _stamps(self.root / "static")
         loaded, _ = pipeline.build(self.root, self.out, drafts=self.drafts, search_index=False)
-        specs = render.page_specs(loaded.site, loaded.bodies, pipeline.build_time(loaded.site))
+        specs = render.page_specs(loaded.site, pipeline.build_time(loaded.site))
         signatures = {spec.output: spec.signature(loaded.site) for spec in specs}
         self.state = _State(settings, static_stamps, content_stamps, loaded, signatures)
         return Report(full=True, rendered=len(loaded.files), written=sorted(loaded.files))
@@ -151,7 +151,7 @@ class Builder:
             )
             and len(site.documents) == len(old.site.documents)
         )
-        specs = list(render.page_specs(site, bodies, time, only=reparsed if same_cards else None))
+        specs = list(render.page_specs(site, time, only=reparsed if same_cards else None))
         signatures = {spec.output: spec.signature(site) for spec in specs}
         stale = [s for s in specs if state.signatures.get(s.output) != signatures[s.output]]
         if same_cards:

@@ -85,7 +85,7 @@ def json_ld(data: dict[str, Any]) -> Markup:
 
 
 def page_specs(
-    site: Site, bodies: dict[str, str], build_time: datetime, only: set[str] | None = None
+    site: Site, build_time: datetime, only: set[str] | None = None
 ) -> Iterator[PageSpec]:
     """Every page of the site, in a fixed order, with what each is drawn from.
 
@@ -162,7 +162,7 @@ def render_all(
 ) -> dict[str, str]:
     """Render every page on all cores; raise BuildError naming the template file and line."""
     prepare(env, site, bodies, build_time)
-    specs = list(page_specs(site, bodies, build_time))
+    specs = list(page_specs(site, build_time))
     results = parallel.fork_map(_render_one, specs, env)
     errors = [r for r in results if isinstance(r, SiteError)]
     if errors:

@@ -41,24 +41,6 @@ def refuse_unsafe_output(out: Path, root: Path) -> None:
 
 
 @contextmanager
-def _signals_as_interrupts() -> Iterator[None]:
-    """Turn SIGTERM into KeyboardInterrupt, so cleanup runs for it as it does for Ctrl-C."""
-
-    def handler(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-@contextmanager
 def _signals_deferred() -> Iterator[None]:
     """Hold SIGINT and SIGTERM until the block is done (they are delivered right after)."""
     signals = {signal.SIGINT, signal.SIGTERM}
@@ -108,38 +90,37 @@ def write_site(
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(out)
-    with _signals_as_interrupts():
-        with _signals_deferred():  # so an interrupt cannot fall between mkdtemp and the try
-            tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{out.name}-", dir=out.parent))
-        try:
-            if static is not None and static.is_dir():
-                shutil.copytree(static, tmp / "static", dirs_exist_ok=True)
-            made: set[Path] = set()
-            for rel in sorted(files):
-                parts = rel.split("/")
-                if rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
-                    raise ValueError(f"output path escapes the output folder: {rel}")
-                target = tmp.joinpath(*parts)
-                if target.parent not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
-                data = files[rel]
-                with open(target, "wb") as handle:
-                    handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-            if before_swap is not None:
-                before_swap(tmp)  # e.g. the search index, so it goes live with its pages
-            os.chmod(tmp, 0o755)
-        except BaseException:
-            with _signals_deferred():
-                shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        # From here on an interrupt waits: the swap and the cleanup happen together or not at all.
+    with _signals_deferred():  # so an interrupt cannot fall between mkdtemp and the try
+        tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{out.name}-", dir=out.parent))
+    try:
+        if static is not None and static.is_dir():
+            shutil.copytree(static, tmp / "static", dirs_exist_ok=True)
+        made: set[Path] = set()
+        for rel in sorted(files):
+            parts = rel.split("/")
+            if rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
+                raise ValueError(f"output path escapes the output folder: {rel}")
+            target = tmp.joinpath(*parts)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            data = files[rel]
+            with open(target, "wb") as handle:
+                handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        if before_swap is not None:
+            before_swap(tmp)  # e.g. the search index, so it goes live with its pages
+        os.chmod(tmp, 0o755)
+    except BaseException:
         with _signals_deferred():
-            if not (out.exists() and _exchange(tmp, out)):
-                if out.exists():
-                    os.rename(out, f"{tmp}.old")
-                    os.rename(tmp, out)
-                    os.rename(f"{tmp}.old", tmp)
-                else:
-                    os.rename(tmp, out)
-            shutil.rmtree(tmp, ignore_errors=True)  # now the previous site, if there was one
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    # From here on an interrupt waits: the swap and the cleanup happen together or not at all.
+    with _signals_deferred():
+        if not (out.exists() and _exchange(tmp, out)):
+            if out.exists():
+                os.rename(out, f"{tmp}.old")
+                os.rename(tmp, out)
+                os.rename(f"{tmp}.old", tmp)
+            else:
+                os.rename(tmp, out)
+        shutil.rmtree(tmp, ignore_errors=True)  # now the previous site, if there was one
