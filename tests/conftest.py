@@ -104,3 +104,48 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+SUB_PATH = "/somerepo/"
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real site from content/, built once into a temporary folder under /somerepo/."""
+    from sitegen import pipeline
+
+    out = tmp_path_factory.mktemp("real") / "site"
+    pipeline.build(REPO, out, base_url=f"https://example.github.io{SUB_PATH}", use_cache=False)
+    return out
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_serve(site: Path):
+    """Run `build.py serve` on a free port; return (process, port) once it is listening."""
+    import subprocess
+    import sys
+    import time
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "--root", str(site), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.time() + 60
+    lines = []
+    while time.time() < deadline:
+        line = proc.stdout.readline()
+        lines.append(line)
+        if "Previewing at" in line:
+            return proc, port
+    proc.kill()
+    pytest.fail("serve did not start:\n" + "".join(lines))

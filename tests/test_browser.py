@@ -7,9 +7,6 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from sitegen import pipeline
-
-from .conftest import REPO
 from .crawl import serve_under
 
 pytestmark = pytest.mark.browser
@@ -18,14 +15,12 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
 @pytest.fixture(scope="module")
-def origin(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("browser")
-    out = tmp / "site"
-    pipeline.build(REPO, out, base_url=f"https://example.github.io{PREFIX}", use_cache=False)
+def origin(real_site, tmp_path_factory):
     paths = sorted(
-        p.relative_to(out).as_posix().removesuffix("index.html") for p in out.rglob("*.html")
+        p.relative_to(real_site).as_posix().removesuffix("index.html")
+        for p in real_site.rglob("*.html")
     )
-    with serve_under(out, tmp, PREFIX) as start:
+    with serve_under(real_site, tmp_path_factory.mktemp("browser"), PREFIX) as start:
         yield start, paths
 
 

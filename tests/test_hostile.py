@@ -23,8 +23,7 @@ from sitegen import content, markup
 from sitegen.config import load_config
 from sitegen.errors import BuildError
 
-from .conftest import FIXTURES, REPO, make_site, tree_digest
-from .test_serve import free_port
+from .conftest import FIXTURES, REPO, make_site, start_serve, tree_digest
 
 PAYLOADS = (FIXTURES / "xss" / "payloads.txt").read_text().split("\n")
 OWN_SCRIPTS = re.compile(
@@ -165,16 +164,7 @@ def server(tmp_path_factory):
     site = make_site(tmp / "site")
     (tmp / "secret.txt").write_text("TOP SECRET")
     (site / "secret.txt").write_text("TOP SECRET")
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "--root", str(site), "serve", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline and "Previewing at" not in proc.stdout.readline():
-        pass
+    proc, port = start_serve(site)
     yield port
     proc.terminate()
     proc.wait(timeout=10)

@@ -21,11 +21,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("pub") / "site"
-    pipeline.build(REPO, out, base_url="https://example.github.io/somerepo/", use_cache=False)
-    return out
+@pytest.fixture
+def built(real_site) -> Path:
+    return real_site
 
 
 def json_ld(page: Path) -> list[dict]:

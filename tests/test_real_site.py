@@ -16,11 +16,9 @@ from .crawl import crawl, serve_under
 CONFIG = tomllib.loads((REPO / "site.toml").read_text())
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("real") / "site"
-    pipeline.build(REPO, out, base_url="https://example.github.io/somerepo/", use_cache=False)
-    return out
+@pytest.fixture
+def built(real_site) -> Path:
+    return real_site
 
 
 def pages(out: Path) -> list[Path]:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -14,13 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, make_site
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from .conftest import make_site, start_serve
 
 
 @pytest.fixture
@@ -30,23 +21,7 @@ def served(tmp_path):
     toml.write_text(
         toml.read_text().replace("https://example.org/", "https://example.github.io/sub/")
     )
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "--root", str(site), "serve", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    deadline = time.time() + 60
-    lines = []
-    while time.time() < deadline:
-        line = proc.stdout.readline()
-        lines.append(line)
-        if "Previewing at" in line:
-            break
-    else:
-        proc.kill()
-        pytest.fail("serve did not start:\n" + "".join(lines))
+    proc, port = start_serve(site)
     yield site, f"http://127.0.0.1:{port}", proc
     proc.terminate()
     proc.wait(timeout=10)
