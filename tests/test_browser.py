@@ -7,10 +7,11 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from .conftest import SUB_PATH
 from .crawl import serve_under
 
 pytestmark = pytest.mark.browser
-PREFIX = "/somerepo/"
+PREFIX = SUB_PATH
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
