@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     root: Path = args.root.resolve()
-    command = args.command or "build"
+    command = args.command
     try:
         if command == "build":
             build = pipeline.build_unless_current if not args.force else pipeline.build

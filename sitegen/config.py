@@ -138,6 +138,16 @@ def _type_name(t: type | tuple[type, ...]) -> str:
     return "a number" if isinstance(t, tuple) else TYPE_NAMES.get(t, t.__name__)
 
 
+def base_url_problem(url: str) -> str | None:
+    """What is wrong with a base URL (from site.toml or --base-url), or None."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"base_url '{url}' needs a scheme and a host"
+    if parts.query or parts.fragment:
+        return "base_url must not carry a query or a fragment"
+    return None
+
+
 def _normalise_base_url(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
@@ -250,18 +260,15 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
 
     site = tables["site"][0] if tables["site"] else {}
     base_url = site.get("base_url")
-    if isinstance(base_url, str):
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            err(
-                "site",
-                None,
-                "base_url",
-                f"base_url '{base_url}' needs a scheme and a host",
-                'write it in full, e.g. "https://user.github.io/repo/"',
-            )
-        elif parts.query or parts.fragment:
-            err("site", None, "base_url", "base_url must not carry a query or a fragment")
+    problem = base_url_problem(base_url) if isinstance(base_url, str) else None
+    if problem:
+        err(
+            "site",
+            None,
+            "base_url",
+            problem,
+            'write it in full, e.g. "https://user.github.io/repo/"',
+        )
     language = site.get("language", "en")
     if isinstance(language, str) and not LANG_RE.match(language):
         err("site", None, "language", f"'{language}' is not a language tag", 'e.g. "en" or "en-GB"')

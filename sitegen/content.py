@@ -21,7 +21,6 @@ from .errors import BuildError, SiteError
 KINDS = {"articles": "article", "faq": "faq", "pages": "page"}
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
-PLACEHOLDER = "TODO"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import content, links, model, parallel, pipeline, render
+from . import content, links, model, pipeline, render
 from .errors import BuildError
 
 Stamp = tuple[int, int]  # (size, mtime_ns)
@@ -142,33 +142,25 @@ class Builder:
         render.prepare(env, site, bodies, time)
         # An edit that changed no document's card (title, summary, topics, dates, draft) cannot
         # change any list, feed or related section: only pages showing those documents whole.
-        same_cards = (
-            not recheck_all
-            and all(
-                old_doc.card == site.by_path[path].card
-                for path in reparsed
-                if (old_doc := previous.get(path)) is not None and path in site.by_path
-            )
-            and len(site.documents) == len(old.site.documents)
+        same_cards = not recheck_all and all(
+            old_doc.card == site.by_path[path].card
+            for path in reparsed
+            if (old_doc := previous.get(path)) is not None and path in site.by_path
         )
         specs = list(render.page_specs(site, time, only=reparsed if same_cards else None))
         signatures = {spec.output: spec.signature(site) for spec in specs}
         stale = [s for s in specs if state.signatures.get(s.output) != signatures[s.output]]
         if same_cards:
             signatures = {**state.signatures, **signatures}
-        results = parallel.fork_map(render._render_one, stale, env)
-        render_errors = [r for r in results if not isinstance(r, str)]
-        if render_errors:
-            raise BuildError(render_errors)
+        rendered = render.render_specs(env, stale)
         files = (
             dict(old.files)
             if same_cards
             else {s.output: old.files.get(s.output, "") for s in specs}
         )
-        fresh = {s.output: text for s, text in zip(stale, results, strict=True)}
-        files.update(fresh)
+        files.update(rendered)
 
-        touched_pages = {name.removesuffix("index.html") for name in fresh}
+        touched_pages = {name.removesuffix("index.html") for name in rendered}
         checks = [
             a
             for path, group in anchors.items()
@@ -179,7 +171,7 @@ class Builder:
         if errors:
             raise BuildError(errors)
 
-        for name, text in fresh.items():
+        for name, text in rendered.items():
             if old.files.get(name) != text:
                 _write_file(self.out / name, text)
                 report.written.append(name)

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import content, links, model, render, search, uptodate, write
 from .cache import DocumentCache
-from .config import Config, load_config
+from .config import Config, base_url_problem, load_config
 from .content import Document
 from .errors import BuildError, SiteError
 
@@ -101,20 +101,10 @@ def load(
 
 
 def _override_base_url(config: Config, base_url: str) -> Config:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise BuildError(
-            [
-                SiteError(
-                    "--base-url",
-                    None,
-                    f"'{base_url}' needs a scheme and a host",
-                    "e.g. --base-url https://user.github.io/repo/",
-                )
-            ]
-        )
+    problem = base_url_problem(base_url)
+    if problem:
+        hint = "e.g. --base-url https://user.github.io/repo/"
+        raise BuildError([SiteError("--base-url", None, problem, hint)])
     return config.with_base_url(base_url)
 
 

@@ -190,8 +190,3 @@ def check(site: Site, today: date) -> list[SiteError]:
                     )
                 )
     return errors
-
-
-def grades(site: Site) -> dict[str, float]:
-    """Each article's reading grade, for reports."""
-    return {doc.path: grade(doc.body.html) for doc in site.articles}

@@ -162,7 +162,12 @@ def render_all(
 ) -> dict[str, str]:
     """Render every page on all cores; raise BuildError naming the template file and line."""
     prepare(env, site, bodies, build_time)
-    specs = list(page_specs(site, build_time))
+    return render_specs(env, list(page_specs(site, build_time)))
+
+
+def render_specs(env: jinja2.Environment, specs: list[PageSpec]) -> dict[str, str]:
+    """Render ``specs`` (on all cores when there are many) to output path -> text; raise
+    BuildError naming the template file and line of each failure."""
     results = parallel.fork_map(_render_one, specs, env)
     errors = [r for r in results if isinstance(r, SiteError)]
     if errors:
