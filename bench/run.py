@@ -64,19 +64,28 @@ def tail(text: str, lines: int = 12) -> str:
 
 
 # --- processes and memory -----------------------------------------------------------------------
+
+
+def proc_stat(pid: int) -> list[bytes] | None:
+    """The fields of /proc/PID/stat after the command name (field 3 onwards), or None if the
+    process is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    return stat[stat.rfind(b")") + 2 :].split()
+
+
 def _proc_table() -> dict[int, int]:
     """pid -> parent pid, for every process visible in /proc."""
     parents = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(b")") + 2 :].split()
-        parents[int(entry.name)] = int(fields[1])
+        fields = proc_stat(int(entry.name))
+        if fields is not None:
+            parents[int(entry.name)] = int(fields[1])
     return parents
 
 
@@ -133,13 +142,9 @@ def cpu_ticks(root: int) -> int:
     """User plus system CPU time, in clock ticks, of ``root`` and its live descendants."""
     total = 0
     for pid in tree(root):
-        try:
-            with open(f"/proc/{pid}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(b")") + 2 :].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime (stat fields 14 and 15)
+        fields = proc_stat(pid)
+        if fields is not None:
+            total += int(fields[11]) + int(fields[12])  # utime, stime (stat fields 14 and 15)
     return total
 
 
