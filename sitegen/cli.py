@@ -65,7 +65,7 @@ def _run(args: argparse.Namespace) -> int:
             if loaded is None:
                 print(f"Up to date: nothing changed since the last build into {out}")
             else:
-                print(f"Built {len(loaded.files)} pages into {out}")
+                print(f"Built {len(loaded.pages)} pages into {out}")
         elif command == "serve":
             return _serve(root, args)
         elif command == "new":

@@ -84,7 +84,7 @@ class Builder:
         specs = render.page_specs(loaded.site, pipeline.build_time(loaded.site))
         signatures = {spec.output: spec.signature(loaded.site) for spec in specs}
         self.state = _State(settings, static_stamps, content_stamps, loaded, signatures)
-        return Report(full=True, rendered=len(loaded.files), written=sorted(loaded.files))
+        return Report(full=True, rendered=len(loaded.pages), written=sorted(loaded.pages))
 
     def _incremental(self) -> Report:
         state = self.state
@@ -153,12 +153,13 @@ class Builder:
         if same_cards:
             signatures = {**state.signatures, **signatures}
         rendered = render.render_specs(env, stale)
-        files = (
-            dict(old.files)
+        fresh_pages = {name: render.Page.of(text) for name, text in rendered.items()}
+        pages = (
+            dict(old.pages)
             if same_cards
-            else {s.output: old.files.get(s.output, "") for s in specs}
+            else {s.output: old.pages[s.output] for s in specs if s.output in old.pages}
         )
-        files.update(rendered)
+        pages.update(fresh_pages)
 
         touched_pages = {name.removesuffix("index.html") for name in rendered}
         checks = [
@@ -167,20 +168,20 @@ class Builder:
             for a in group
             if recheck_all or path in reparsed or a.page in touched_pages
         ]
-        errors = links.check_anchors(checks, pipeline.by_url(files))
+        errors = links.check_anchors(checks, pipeline.ids_by_url(pages))
         if errors:
             raise BuildError(errors)
 
         for name, text in rendered.items():
-            if old.files.get(name) != text:
+            if old.pages.get(name) != pages[name]:
                 _write_file(self.out / name, text)
                 report.written.append(name)
-        for name in sorted(set(old.files) - set(files)):
+        for name in sorted(set(old.pages) - set(pages)):
             (self.out / name).unlink(missing_ok=True)
             report.removed.append(name)
             _prune(self.out / name, self.out)
         report.rendered = len(stale)
-        loaded = pipeline.Loaded(config, site, files, tuple(docs), bodies, anchors, env)
+        loaded = pipeline.Loaded(config, site, pages, tuple(docs), bodies, anchors, env)
         self.state = _State(state.settings, state.static, content_stamps, loaded, signatures)
         return report
 

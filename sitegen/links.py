@@ -6,15 +6,16 @@ import difflib
 import html
 import posixpath
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .content import Document
 from .errors import SiteError
+from .markup import URL_ATTR_RE
 from .model import Site, url_of
 
-URL_ATTR_RE = re.compile(r'\b(href|src)="([^"]*)"')
 EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 
 
@@ -127,9 +128,10 @@ def resolve(
 
     def swap(match: re.Match[str]) -> str:
         new = rewritten.get(match.group(2))
-        return f'{match.group(1)}="{html.escape(new)}"' if new is not None else match.group(0)
+        return f' {match.group(1)}="{html.escape(new)}"' if new is not None else match.group(0)
 
-    return Resolved(URL_ATTR_RE.sub(swap, doc.body.html), tuple(anchors)), errors
+    body = URL_ATTR_RE.sub(swap, doc.body.html) if rewritten else doc.body.html
+    return Resolved(body, tuple(anchors)), errors
 
 
 def _suggest(source: str, by_path: dict[str, Document]) -> str:
@@ -141,14 +143,11 @@ def _suggest(source: str, by_path: dict[str, Document]) -> str:
     return f"no file with a similar name in {folder}/; check the name and the folder"
 
 
-def check_anchors(checks: list[AnchorCheck], pages: dict[str, str]) -> list[SiteError]:
-    """Each anchor must be an id on its rendered target page (``pages``: URL -> HTML)."""
-    ids: dict[str, set[str]] = {}
+def check_anchors(checks: list[AnchorCheck], ids: Mapping[str, frozenset[str]]) -> list[SiteError]:
+    """Each anchor must be an id on its rendered target page (``ids``: URL -> the page's ids)."""
     errors = []
     for check in checks:
-        if check.page not in ids:
-            ids[check.page] = set(re.findall(r'\bid="([^"]*)"', pages.get(check.page, "")))
-        if html.escape(check.anchor) not in ids[check.page]:
+        if html.escape(check.anchor) not in ids.get(check.page, ()):
             where = "this page" if not check.page else f"/{check.page}"
             errors.append(
                 SiteError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -32,15 +33,18 @@ def fork_map(fn: Callable[[Any, T], R], items: Sequence[T], state: Any) -> list[
     if len(items) < MIN_ITEMS or count < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [fn(state, item) for item in items]
     global _STATE
-    _STATE = (fn, state)
+    stride = count * 4
+    _STATE = (fn, state, items, stride)
+    gc.freeze()  # GC in the workers would otherwise touch, and so copy, every inherited object
     try:
-        chunks = [items[i :: count * 4] for i in range(count * 4)]
         with multiprocessing.get_context("fork").Pool(count, initializer=_quiet_worker) as pool:
-            parts = pool.map(_run_chunk, chunks)
+            # Workers get only chunk numbers: pickling the items to send them cost more than
+            # rendering them did.
+            parts = pool.map(_run_chunk, range(stride))
     finally:
         _STATE = None
+        gc.unfreeze()
     results: list[R] = [None] * len(items)  # type: ignore[list-item]
-    stride = count * 4
     for offset, part in enumerate(parts):
         results[offset::stride] = part
     return results
@@ -54,6 +58,7 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _run_chunk(chunk: Sequence[Any]) -> list[Any]:
-    fn, state = _STATE
-    return [fn(state, item) for item in chunk]
+def _run_chunk(offset: int) -> list[Any]:
+    """Every ``stride``-th item from ``offset``: interleaved, so long and short items mix."""
+    fn, state, items, stride = _STATE
+    return [fn(state, item) for item in items[offset::stride]]

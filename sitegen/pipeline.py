@@ -21,7 +21,7 @@ class Loaded:
 
     config: Config
     site: model.Site
-    files: dict[str, str]  # output path -> text
+    pages: dict[str, render.Page]  # output path -> its digest and ids
     docs: tuple[Document, ...]  # every valid content file, drafts too, in discovery order
     bodies: dict[str, str]  # document path -> body HTML with links resolved
     anchors: dict[str, tuple[links.AnchorCheck, ...]]  # document path -> its #anchor links
@@ -50,9 +50,9 @@ def hosting_files(config: Config) -> dict[str, str]:
     return extra
 
 
-def by_url(files: dict[str, str]) -> dict[str, str]:
-    """Rendered pages keyed by their URL relative to the root, for anchor checks."""
-    return {name.removesuffix("index.html"): text for name, text in files.items()}
+def ids_by_url(pages: dict[str, render.Page]) -> dict[str, frozenset[str]]:
+    """The ids of each rendered page, keyed by its URL relative to the root: anchor targets."""
+    return {name.removesuffix("index.html"): page.ids for name, page in pages.items()}
 
 
 def build_time(site: model.Site) -> datetime:
@@ -72,11 +72,13 @@ def load(
     drafts: bool = False,
     use_cache: bool = True,
     save_cache: bool = True,
+    into: Path | None = None,
 ) -> Loaded:
     """Read, check and render the whole site; raise BuildError listing every problem.
 
     ``use_cache`` reuses documents parsed by an earlier build (``.sitegen-cache/``);
-    ``save_cache`` writes this build's documents there for the next one."""
+    ``save_cache`` writes this build's documents there for the next one; the pages are written
+    into the folder ``into`` as they are rendered (nowhere without it)."""
     config = load_config(root)
     if base_url is not None:
         config = _override_base_url(config, base_url)
@@ -93,11 +95,12 @@ def load(
     if errors:
         raise BuildError(errors)
     env = render.make_env(site, root / "templates")
-    files = render.render_all(site, env, bodies, build_time(site))
-    errors = links.check_anchors([a for checks in anchors.values() for a in checks], by_url(files))
+    pages = render.render_all(site, env, bodies, build_time(site), into)
+    checks = [a for group in anchors.values() for a in group]
+    errors = links.check_anchors(checks, ids_by_url(pages))
     if errors:
         raise BuildError(errors)
-    return Loaded(config, site, files, tuple(docs), bodies, anchors, env)
+    return Loaded(config, site, pages, tuple(docs), bodies, anchors, env)
 
 
 def _override_base_url(config: Config, base_url: str) -> Config:
@@ -119,11 +122,13 @@ def build(
     """Build the site into ``out`` (default: the config's output folder) atomically."""
     target = out if out is not None else root / load_config(root).output
     write.refuse_unsafe_output(target, root)  # before anything, the cache included, is written
-    loaded = load(root, base_url, drafts, use_cache=use_cache)
-    extra = hosting_files(loaded.config)
-    write.write_site(
-        target, {**loaded.files, **extra}, root / "static", search.index if search_index else None
-    )
+    with write.staged(target) as folder:  # swapped in for target only if all of this succeeds
+        loaded = load(root, base_url, drafts, use_cache=use_cache, into=folder)
+        for name, text in hosting_files(loaded.config).items():
+            write.put(folder, name, text)
+        write.copy_static(root / "static", folder)
+        if search_index:
+            search.index(folder)  # before the swap, so the index goes live with its pages
     return loaded, target
 
 

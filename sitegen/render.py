@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -13,13 +15,14 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import parallel
+from . import parallel, write
 from .content import Document
 from .errors import BuildError, SiteError, display_path
 from .model import Site, url_of
 from .structured import Structured
 
 WORDS_PER_MINUTE = 200
+PAGE_ID_RE = re.compile(r'\sid="([^"]*)"')  # in template HTML an attribute may follow a newline
 TOC_MIN_HEADINGS = 3
 
 
@@ -157,22 +160,57 @@ def _toc(doc: Document) -> tuple:
     return tuple(h for h in doc.body.headings if h.level == 2)
 
 
+@dataclass(frozen=True)
+class Page:
+    """What a build keeps of a rendered page: enough to check anchors into it and to tell
+    whether a later rendering changed it, without holding its text."""
+
+    digest: bytes
+    ids: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str) -> Page:
+        return cls(
+            hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest(),
+            frozenset(PAGE_ID_RE.findall(text)),
+        )
+
+
 def render_all(
-    site: Site, env: jinja2.Environment, bodies: dict[str, str], build_time: datetime
-) -> dict[str, str]:
-    """Render every page on all cores; raise BuildError naming the template file and line."""
+    site: Site,
+    env: jinja2.Environment,
+    bodies: dict[str, str],
+    build_time: datetime,
+    into: Path | None = None,
+) -> dict[str, Page]:
+    """Render every page on all cores, each worker writing its pages into the folder ``into``
+    (when given) as it goes; raise BuildError naming the template file and line."""
     prepare(env, site, bodies, build_time)
-    return render_specs(env, list(page_specs(site, build_time)))
+    specs = list(page_specs(site, build_time))
+    return _collected(specs, parallel.fork_map(_render_page, specs, (env, into)))
 
 
 def render_specs(env: jinja2.Environment, specs: list[PageSpec]) -> dict[str, str]:
     """Render ``specs`` (on all cores when there are many) to output path -> text; raise
     BuildError naming the template file and line of each failure."""
-    results = parallel.fork_map(_render_one, specs, env)
+    return _collected(specs, parallel.fork_map(_render_one, specs, env))
+
+
+def _collected(specs: list[PageSpec], results: list[Any]) -> dict[str, Any]:
     errors = [r for r in results if isinstance(r, SiteError)]
     if errors:
         raise BuildError(errors[:20])
-    return {spec.output: text for spec, text in zip(specs, results, strict=True)}
+    return {spec.output: result for spec, result in zip(specs, results, strict=True)}
+
+
+def _render_page(state: tuple[jinja2.Environment, Path | None], spec: PageSpec) -> Page | SiteError:
+    env, into = state
+    text = _render_one(env, spec)
+    if isinstance(text, SiteError):
+        return text
+    if into is not None:
+        write.put(into, spec.output, text)
+    return Page.of(text)
 
 
 def prepare(

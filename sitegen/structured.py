@@ -11,6 +11,7 @@ from .markup import plain_text
 from .model import Site, url_of
 
 SCHEMA_ORG = "https://schema.org"
+ROOT_LINK_RE = re.compile(r' (href|src)="/')  # in sanitized bodies: see markup.ID_RE
 
 
 class Structured:
@@ -102,7 +103,7 @@ class Structured:
             if self.config.base_path != "/"
             else self.config.base_url.rstrip("/")
         )
-        return re.sub(r'\b(href|src)="/', lambda m: f'{m.group(1)}="{host}/', fragment)
+        return ROOT_LINK_RE.sub(lambda m: f' {m.group(1)}="{host}/', fragment)
 
     def globals(self) -> dict[str, Any]:
         return {

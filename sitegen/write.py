@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -57,10 +56,10 @@ def _signals_deferred() -> Iterator[None]:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one atomic step (Linux renameat2); False where that is unavailable."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)  # the C library already loaded in this process
+    except OSError:
         return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
     fn = getattr(libc, "renameat2", None)
     if fn is None:
         return False
@@ -76,16 +75,24 @@ def clean_stale(out: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def write_site(
-    out: Path,
-    files: Mapping[str, str | bytes],
-    static: Path | None,
-    before_swap: Callable[[Path], None] | None = None,
-) -> None:
-    """Write ``files`` (and the static folder) to a new folder beside ``out``, then swap it in.
+def put(folder: Path, rel: str, data: str | bytes) -> None:
+    """Write one output file at ``rel`` (a relative POSIX path) inside ``folder``."""
+    parts = rel.split("/")
+    if rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
+        raise ValueError(f"output path escapes the output folder: {rel}")
+    target = folder.joinpath(*parts)
+    if len(parts) > 1:
+        os.makedirs(target.parent, exist_ok=True)
+    target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
-    Until the final swap, ``out`` is untouched; if anything fails or the build is interrupted,
-    the temporary folder is removed and the previous site stays as it was.
+
+@contextmanager
+def staged(out: Path) -> Iterator[Path]:
+    """A new, empty folder beside ``out`` to build into, swapped in for ``out`` when the block
+    ends without an error.
+
+    Until the swap, ``out`` is untouched; if the block fails or the build is interrupted, the
+    temporary folder is removed and the previous site stays as it was.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -93,22 +100,7 @@ def write_site(
     with _signals_deferred():  # so an interrupt cannot fall between mkdtemp and the try
         tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{out.name}-", dir=out.parent))
     try:
-        if static is not None and static.is_dir():
-            shutil.copytree(static, tmp / "static", dirs_exist_ok=True)
-        made: set[Path] = set()
-        for rel in sorted(files):
-            parts = rel.split("/")
-            if rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
-                raise ValueError(f"output path escapes the output folder: {rel}")
-            target = tmp.joinpath(*parts)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            data = files[rel]
-            with open(target, "wb") as handle:
-                handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-        if before_swap is not None:
-            before_swap(tmp)  # e.g. the search index, so it goes live with its pages
+        yield tmp
         os.chmod(tmp, 0o755)
     except BaseException:
         with _signals_deferred():
@@ -124,3 +116,8 @@ def write_site(
             else:
                 os.rename(tmp, out)
         shutil.rmtree(tmp, ignore_errors=True)  # now the previous site, if there was one
+
+
+def copy_static(static: Path, folder: Path) -> None:
+    if static.is_dir():
+        shutil.copytree(static, folder / "static", dirs_exist_ok=True)

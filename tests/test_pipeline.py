@@ -132,8 +132,8 @@ def test_source_date_epoch_sets_the_feed_date_when_there_are_no_articles(tmp_pat
     for md in [*site.glob("content/articles/*.md"), *site.glob("content/faq/*.md")]:
         md.unlink()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
-    loaded = pipeline.load(site)
-    assert "<updated>2026-01-01T00:00:00Z</updated>" in loaded.files["feed.xml"]
+    _, out = pipeline.build(site, tmp_path / "out", search_index=False)
+    assert "<updated>2026-01-01T00:00:00Z</updated>" in (out / "feed.xml").read_text()
 
 
 @pytest.mark.parametrize("bad", ["/", "~", ".", "content", "templates", "static/sub", ".."])

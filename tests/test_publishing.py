@@ -90,7 +90,10 @@ def test_full_text_feed_has_absolute_links(tmp_path):
         .replace('language = "en"', 'language = "en"\nfeed_content = "full"')
     )
     (site / "site.toml").write_text(toml)
-    feed = pipeline.load(site, base_url="https://example.github.io/repo/").files["feed.xml"]
+    _, out = pipeline.build(
+        site, tmp_path / "out", base_url="https://example.github.io/repo/", search_index=False
+    )
+    feed = (out / "feed.xml").read_text()
     content = ET.fromstring(feed).find(f"{ATOM}entry/{ATOM}content")
     assert content.get("type") == "html"
     assert 'href="https://example.github.io/repo/articles/second-article/"' in content.text
