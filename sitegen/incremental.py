@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import content, links, model, pipeline, render
+from . import content, links, markup, model, pipeline, render
 from .errors import BuildError
 
 Stamp = tuple[int, int]  # (size, mtime_ns)
@@ -84,6 +84,9 @@ class Builder:
         specs = render.page_specs(loaded.site, pipeline.build_time(loaded.site))
         signatures = {spec.output: spec.signature(loaded.site) for spec in specs}
         self.state = _State(settings, static_stamps, content_stamps, loaded, signatures)
+        # A full build parses in worker processes, so this one has not yet set up Python-Markdown:
+        # do it now rather than during the first edit.
+        markup.convert("", 1)
         return Report(full=True, rendered=len(loaded.pages), written=sorted(loaded.pages))
 
     def _incremental(self) -> Report:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -186,8 +187,18 @@ def render_all(
     """Render every page on all cores, each worker writing its pages into the folder ``into``
     (when given) as it goes; raise BuildError naming the template file and line."""
     prepare(env, site, bodies, build_time)
+    compile_templates(env)
     specs = list(page_specs(site, build_time))
     return _collected(specs, parallel.fork_map(_render_page, specs, (env, into)))
+
+
+def compile_templates(env: jinja2.Environment) -> None:
+    """Compile every template once, here, so that forked workers inherit them compiled (and a
+    later incremental build in this process finds them ready). A template that does not compile
+    is left for rendering to report, with its file and line."""
+    for name in env.list_templates():
+        with contextlib.suppress(jinja2.TemplateError):
+            env.get_template(name)
 
 
 def render_specs(env: jinja2.Environment, specs: list[PageSpec]) -> dict[str, str]:
