@@ -17,7 +17,9 @@ from .typography import smarten
 
 EXTENSIONS = ("toc", "tables", "footnotes", "attr_list")  # quotes: typography.smarten
 EXTENSION_CONFIGS = {
-    "toc": {"toc_depth": "2-3"},
+    # marker "": no [TOC] placeholder (the article template draws the table of contents), which
+    # also spares the toc extension a search of every document for one
+    "toc": {"toc_depth": "2-3", "marker": ""},
     "footnotes": {"BACKLINK_TITLE": "Back to note %d"},
 }
 
@@ -94,7 +96,7 @@ class _AlignProcessor(Treeprocessor):
     """Table alignment as classes: inline styles would need a weaker Content-Security-Policy."""
 
     def run(self, root: etree.Element) -> None:
-        for cell in (el for el in root.iter() if el.tag in ("th", "td")):
+        for cell in (*root.iter("th"), *root.iter("td")):
             style = cell.attrib.pop("style", "")
             match = re.search(r"text-align:\s*(left|center|right)", style)
             if match:
