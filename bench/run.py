@@ -402,13 +402,23 @@ def reset(path: Path) -> None:
 
 
 class SizeBench:
-    def __init__(self, n: int, args: argparse.Namespace, tools: dict[str, list[str]]) -> None:
+    def __init__(
+        self,
+        n: int,
+        args: argparse.Namespace,
+        tools: dict[str, list[str]],
+        corpus: Path | None = None,
+    ) -> None:
+        """``corpus``: a folder made by ``bench/corpus.py`` to use as it is (``n`` is then its
+        article count); without it, a corpus of ``n`` articles is made in bench/.work."""
         self.n = n
         self.args = args
         self.tools = tools
-        self.dir = WORK / f"corpus-{n}"
-        self.out = WORK / f"out-{n}"
-        self.logs = WORK / "logs" / f"{n}"
+        self.given = corpus
+        name = f"{n}" if corpus is None else f"{n}-{corpus.name}"
+        self.dir = corpus if corpus is not None else WORK / f"corpus-{n}"
+        self.out = WORK / f"out-{name}"
+        self.logs = WORK / "logs" / name
         self.timeout = args.timeout or max(300.0, 0.6 * n)
         self.cells: dict[tuple[str, str], Cell] = {}
         self.edits: dict[str, dict] = {}
@@ -495,16 +505,20 @@ class SizeBench:
     # the whole size ----------------------------------------------------------------------------
     def run(self) -> None:
         n = self.n
-        say(f"\n== {n} articles: writing the corpus to {self.dir}")
-        reset(self.dir)
         reset(self.out)
-        code, text = quiet(
-            [sys.executable, str(BENCH / "corpus.py"), str(n), str(self.dir)],
-            timeout=max(300, n * 0.2),
-        )
-        if code != 0:
-            raise RuntimeError(f"bench/corpus.py failed:\n{tail(text)}")
-        say("  " + text.strip())
+        if self.given is not None:
+            say(f"\n== {n} articles: the corpus in {self.dir}")
+        else:
+            say(f"\n== {n} articles: writing the corpus to {self.dir}")
+            reset(self.dir)
+            seed = [] if self.args.seed is None else ["--seed", str(self.args.seed)]
+            code, text = quiet(
+                [sys.executable, str(BENCH / "corpus.py"), str(n), str(self.dir), *seed],
+                timeout=max(300, n * 0.2),
+            )
+            if code != 0:
+                raise RuntimeError(f"bench/corpus.py failed:\n{tail(text)}")
+            say("  " + text.strip())
         self.articles = json.loads((self.dir / "corpus.json").read_text())["articles"]
         gens = [g for g in GENERATORS if g in ("ours", "floor") or g in self.tools]
         # Untimed warm-up builds: the OS file cache, and .pyc files in bench/.work/pycache
@@ -904,10 +918,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-install", action="store_true", help="never run pip; use what is there"
     )
+    parser.add_argument(
+        "--seed", type=int, help="seed for the corpora made here (default: corpus.py's own)"
+    )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        nargs="+",
+        default=[],
+        metavar="DIR",
+        help="benchmark corpora already made by `bench/corpus.py N DIR` (anywhere, e.g. outside "
+        "the repository) instead of --sizes",
+    )
     parser.add_argument("--results", type=Path, default=BENCH / "results.md")
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.edit_repeat < 1 or args.warmup < 0 or any(n < 3 for n in args.sizes):
         parser.error("--repeat and --edit-repeat must be at least 1, and each size at least 3")
+    runs: list[tuple[int, Path | None]] = [(n, None) for n in args.sizes]
+    if args.corpus:
+        runs = []
+        for folder in args.corpus:
+            folder = folder.resolve()
+            try:
+                count = len(json.loads((folder / "corpus.json").read_text())["articles"])
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                parser.error(f"{folder} is not a corpus made by bench/corpus.py: {exc}")
+            runs.append((count, folder))
     command = shlex.join(["python", *(argv if argv is not None else sys.argv)])
     started = datetime.now(UTC)
     WORK.mkdir(parents=True, exist_ok=True)
@@ -917,8 +953,8 @@ def main(argv: list[str] | None = None) -> int:
         say(f"warning: {peer} will be reported n/a: {why}")
     found = versions(tools)
     sections, raw = [], {}
-    for n in args.sizes:
-        b = SizeBench(n, args, tools)
+    for n, corpus in runs:
+        b = SizeBench(n, args, tools, corpus)
         sections.append((n, b))
         interrupted = False
         try:
@@ -930,7 +966,7 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:
             say(f"size {n} failed: {type(exc).__name__}: {exc}")
             b.notes.append(f"the run for this size stopped early: {type(exc).__name__}: {exc}")
-        raw[n] = {
+        raw[str(b.dir)] = {
             "cells": {f"{m}/{g}": [asdict(r) for r in c.runs] for (m, g), c in b.cells.items()},
             "edits": b.edits,
         }
@@ -957,7 +993,8 @@ def main(argv: list[str] | None = None) -> int:
     printed = []
     for n, b in sections:
         text, notes = table(b, problems)
-        block = [f"## {n} articles", "", text, ""]
+        where = f" (corpus {b.given})" if b.given is not None else ""
+        block = [f"## {n} articles{where}", "", text, ""]
         if notes or b.notes:
             block += (
                 ["Notes:", ""] + [f"- {x}".replace("\n", "\n  ") for x in notes + b.notes] + [""]
