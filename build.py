@@ -4,9 +4,13 @@
 import sys
 
 if __name__ == "__main__":
-    try:
-        from sitegen.cli import main
+    from sitegen import interrupts
 
+    try:
+        with interrupts.handled():  # from the first import on, Ctrl-C is never lost
+            from sitegen.cli import main
+
+            interrupts.check()
         sys.exit(main())
     except KeyboardInterrupt:  # Ctrl-C while starting up, before the command line takes over
         print("Interrupted; nothing was changed.", file=sys.stderr)

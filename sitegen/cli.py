@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 import threading
 from datetime import date
 from pathlib import Path
 
-from . import pipeline
+from . import interrupts, pipeline
 from .errors import BuildError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -37,10 +36,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _terminate_as_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:  # plain `build.py` means `build.py build` with its defaults
@@ -48,11 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     if threading.current_thread() is not threading.main_thread():
         return _run(args)
     # SIGTERM cleans up like Ctrl-C: temporary folders go, the previous site stays.
-    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
-    try:
+    with interrupts.handled():
         return _run(args)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _run(args: argparse.Namespace) -> int:

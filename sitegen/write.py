@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import interrupts
 from .errors import BuildError, SiteError
 
 TMP_PREFIX = ".sitegen-tmp-"
@@ -101,6 +102,7 @@ def staged(out: Path) -> Iterator[Path]:
         tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{out.name}-", dir=out.parent))
     try:
         yield tmp
+        interrupts.check()  # one that Python swallowed on the way still stops the swap
         os.chmod(tmp, 0o755)
     except BaseException:
         with _signals_deferred():
