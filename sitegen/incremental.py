@@ -22,10 +22,13 @@ from .errors import BuildError
 Stamp = tuple[int, int]  # (size, mtime_ns)
 
 
-def _stamps(folder: Path) -> dict[str, Stamp]:
-    """Size and modification time of every file below ``folder``, by path."""
+def _stamps(folder: Path, folders: bool = False) -> dict[str, Stamp]:
+    """Size and modification time of every file below ``folder``, by path; with ``folders``,
+    every folder too (as "path/", stamped (0, 0)), so that one coming or going counts."""
     out: dict[str, Stamp] = {}
-    for dirpath, _dirs, names in os.walk(folder):
+    for dirpath, dirs, names in os.walk(folder):
+        if folders:
+            out.update((f"{dirpath}/{name}/", (0, 0)) for name in dirs)
         for name in names:
             path = f"{dirpath}/{name}"
             try:
@@ -44,11 +47,26 @@ class Report:
     removed: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Listing:
+    """The content files as ``content.discover`` found them, with the two names each goes by."""
+
+    found: list[tuple[str, Path]]
+    shown: list[str]  # content/articles/x.md, as documents and messages name it
+    stamped: list[str]  # the absolute path, as _stamps keys it
+
+    @classmethod
+    def of(cls, found: list[tuple[str, Path]]) -> _Listing:
+        paths = [path for _, path in found]
+        return cls(found, [content.shown_path(p) for p in paths], [p.as_posix() for p in paths])
+
+
 @dataclass
 class _State:
     settings: dict[str, Stamp]
     static: dict[str, Stamp]
     content: dict[str, Stamp]
+    listing: _Listing
     loaded: pipeline.Loaded
     signatures: dict[str, tuple]
 
@@ -78,12 +96,13 @@ class Builder:
         return self._incremental()
 
     def _full(self, settings: dict[str, Stamp]) -> Report:
-        content_stamps = _stamps(self.root / "content")
+        content_stamps = _stamps(self.root / "content", folders=True)
         static_stamps = _stamps(self.root / "static")
         loaded, _ = pipeline.build(self.root, self.out, drafts=self.drafts, search_index=False)
         specs = render.page_specs(loaded.site, pipeline.build_time(loaded.site))
         signatures = {spec.output: spec.signature(loaded.site) for spec in specs}
-        self.state = _State(settings, static_stamps, content_stamps, loaded, signatures)
+        listing = _Listing.of(content.discover(loaded.config)[0])
+        self.state = _State(settings, static_stamps, content_stamps, listing, loaded, signatures)
         # A full build parses in worker processes, so this one has not yet set up Python-Markdown:
         # do it now rather than during the first edit.
         markup.convert("", 1)
@@ -94,7 +113,7 @@ class Builder:
         assert state is not None
         old = state.loaded
         config = old.config
-        content_stamps = _stamps(self.root / "content")
+        content_stamps = _stamps(self.root / "content", folders=True)
         static_stamps = _stamps(self.root / "static")
         report = Report(full=False)
         if static_stamps != state.static:
@@ -106,12 +125,19 @@ class Builder:
         if not changed_paths and not removed_paths:
             return report
 
-        found, errors = content.discover(config)
+        if content_stamps.keys() == state.content.keys():
+            # Only edits: the same files and folders as last time (which built, so without
+            # layout problems): what content.discover found then still holds.
+            listing, errors = state.listing, []
+        else:
+            found, errors = content.discover(config)
+            listing = _Listing.of(found)
+        found = listing.found
         previous = {d.path: d for d in old.docs}
         kept = {
-            i: previous[content.shown_path(p)]
-            for i, (_, p) in enumerate(found)
-            if p.as_posix() not in changed_paths and content.shown_path(p) in previous
+            i: previous[shown]
+            for i, (shown, stamped) in enumerate(zip(listing.shown, listing.stamped, strict=True))
+            if stamped not in changed_paths and shown in previous
         }
         changed = [(i, item) for i, item in enumerate(found) if i not in kept]
         parsed, problems, failed = content.load_files(config, [item for _, item in changed])
@@ -185,7 +211,9 @@ class Builder:
             _prune(self.out / name, self.out)
         report.rendered = len(stale)
         loaded = pipeline.Loaded(config, site, pages, tuple(docs), bodies, anchors, env)
-        self.state = _State(state.settings, state.static, content_stamps, loaded, signatures)
+        self.state = _State(
+            state.settings, state.static, content_stamps, listing, loaded, signatures
+        )
         return report
 
     def _sync_static(self, now: dict[str, Stamp], before: dict[str, Stamp], report: Report) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import html
 import http.server
 import mimetypes
@@ -173,6 +174,18 @@ def watch(root: Path, rebuild: Callable[[], None], stop: threading.Event) -> Non
         rebuild()
 
 
+def settle_heap(full: bool) -> None:
+    """After a rebuild has been published: collect garbage and freeze what is left, so the site
+    the builder keeps in memory is never traversed by the garbage collector during a rebuild
+    (at 5,000 articles a full collection added ~50 ms to one rebuild in three). Objects frozen
+    once and dropped later are still freed by reference counting; after a full build, which
+    drops everything, frozen cycles are collected too."""
+    if full:
+        gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 class SearchIndexer:
     """Re-index in the background after a build, so a reload never waits for search; runs
     coalesce, so a burst of saves costs one index."""
@@ -231,6 +244,7 @@ def run(
             state.published([])
             if indexer and (report.full or report.written or report.removed):
                 indexer.request()
+            settle_heap(full=report.full)
 
     rebuild()
     server = PreviewServer((host, port), make_handler(state))

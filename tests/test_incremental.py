@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen import pipeline
 from sitegen.errors import BuildError
 from sitegen.incremental import Builder
 
@@ -97,6 +98,22 @@ def test_a_broken_edit_keeps_the_site_and_the_fix_recovers(started, tmp_path):
     touch_write(path, good.replace("An article without sources.", "Fixed and edited."))
     builder.build()
     assert "Other text" in (out / "articles/first-article/index.html").read_text()
+    assert_same_as_cold(site, out, tmp_path)
+
+
+def test_a_new_folder_is_refused_like_a_cold_build_refuses_it(started, tmp_path):
+    site, builder, out = started
+    (site / "content/articles/drafts").mkdir()
+    with pytest.raises(BuildError) as cold:
+        pipeline.build(site, tmp_path / "cold", search_index=False)
+    with pytest.raises(BuildError) as incremental:
+        builder.build()
+    assert "folders inside content/ are not supported" in str(cold.value)
+    assert str(incremental.value) == str(cold.value)
+    (site / "content/articles/drafts").rmdir()
+    path = site / "content/articles/second-article.md"
+    touch_write(path, path.read_text().replace("An article without sources.", "Edited."))
+    builder.build()
     assert_same_as_cold(site, out, tmp_path)
 
 
