@@ -646,6 +646,7 @@ class SizeBench:
                     return {"error": f"no {ready!r} within {self.timeout:.0f} s"}
                 time.sleep(0.02)
             time.sleep(self.args.settle)  # let the file watcher arm itself
+            self._settle(proc, lines, 0)  # and let start-up work (our first search index) end
             latencies, failures = [], []
             for i in range(self.args.edit_repeat):
                 article = self.articles[(i * 7919 + 11) % len(self.articles)]
@@ -913,7 +914,8 @@ def main(argv: list[str] | None = None) -> int:
         "--settle",
         type=float,
         default=1.0,
-        help="seconds to wait after a server is ready before the first edit",
+        help="seconds to wait after a server is ready (and then until it is idle) "
+        "before the first edit",
     )
     parser.add_argument(
         "--no-install", action="store_true", help="never run pip; use what is there"
