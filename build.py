@@ -11,7 +11,8 @@ if __name__ == "__main__":
             from sitegen.cli import main
 
             interrupts.check()
-        sys.exit(main())
+            code = main()
     except KeyboardInterrupt:  # Ctrl-C while starting up, before the command line takes over
         print("Interrupted; nothing was changed.", file=sys.stderr)
         sys.exit(130)
+    sys.exit(code)

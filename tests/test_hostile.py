@@ -251,6 +251,20 @@ def big_site(tmp_path: Path, n: int = 150) -> Path:
     return make_site(tmp_path / "site", files=files)
 
 
+def wait_until_started(proc: subprocess.Popen) -> None:
+    """Wait until the build program runs: build.py catches SIGTERM from its first lines, which
+    shows in the process's caught-signals mask. Before that the interpreter is still starting
+    (site-packages, .pth files), and what a signal does there is Python's, not the program's."""
+    bit = 1 << (signal.SIGTERM - 1)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+        if int(re.search(r"^SigCgt:\s*([0-9a-f]+)", status, re.M).group(1), 16) & bit:
+            return
+        time.sleep(0.001)
+    raise AssertionError("the build never started handling signals")
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_a_killed_build_leaves_the_previous_site_and_no_temporary_folders(tmp_path, sig):
     site = big_site(tmp_path)
@@ -269,7 +283,8 @@ def test_a_killed_build_leaves_the_previous_site_and_no_temporary_folders(tmp_pa
         before = tree_digest(out)
         article.write_text(original.replace("Filler 0", f"Changed {k}"))
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(rng.uniform(0.02, duration * 0.9))
+        wait_until_started(proc)
+        time.sleep(rng.uniform(0, duration * 0.9))
         proc.send_signal(sig)
         _, err = proc.communicate(timeout=60)
         assert "Traceback" not in err
