@@ -105,7 +105,7 @@ class Builder:
         self.state = _State(settings, static_stamps, content_stamps, listing, loaded, signatures)
         # A full build parses in worker processes, so this one has not yet set up Python-Markdown:
         # do it now rather than during the first edit.
-        markup.convert("", 1)
+        markup.prepare()
         return Report(full=True, rendered=len(loaded.pages), written=sorted(loaded.pages))
 
     def _incremental(self) -> Report:

@@ -1,3 +1,9 @@
+import re
+from pathlib import Path
+
+import markdown
+
+from sitegen import markup
 from sitegen.markup import convert, plain_text, sanitize, scope_ids
 
 
@@ -82,3 +88,30 @@ def test_scope_ids_prefixes_ids_and_same_page_links():
 
 def test_plain_text_strips_tags_and_entities():
     assert plain_text("<p>Tom &amp; <em>Jerry</em></p>\n<p>end</p>") == "Tom & Jerry end"
+
+
+def markdown_bodies() -> list[str]:
+    """Every body in the real site and the fixture sites, with and without its notes and
+    citations, plus a few awkward ones."""
+    repo = Path(__file__).resolve().parent.parent
+    bodies = []
+    for path in [*repo.glob("content/*/*.md"), *repo.glob("tests/fixtures/*/content/*/*.md")]:
+        body = path.read_text(encoding="utf-8", errors="replace").partition("\n---\n")[2]
+        bodies += [body, re.sub(r"\[[@^][^\]]*\]:?", "", body)]
+    return bodies + ["[^ not a note", "[@ not a citation", "a [^1] with no note\n", "`[@x]`"]
+
+
+def test_leaving_out_footnotes_and_citations_where_they_cannot_occur_changes_nothing(
+    monkeypatch,
+):
+    bodies = markdown_bodies()
+    assert len(bodies) > 40
+    assert any("[^" not in b and "[@" not in b for b in bodies)
+    plain = [convert(b, 1, ("a", "b")) for b in bodies]
+    everything = markdown.Markdown(  # one converter with every extension, for every body
+        extensions=[*markup.EXTENSIONS, markup._SiteExtension(cites=True)],
+        extension_configs=markup.EXTENSION_CONFIGS,
+        output_format="html",
+    )
+    monkeypatch.setattr(markup, "_markdown", lambda body: everything)
+    assert [convert(b, 1, ("a", "b")) for b in bodies] == plain
