@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # UnraisableHookArgs exists for type checkers only
+    Hook = Callable[[sys.UnraisableHookArgs], object]
 
 _pending = False
 
@@ -25,8 +28,8 @@ def _on_signal(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _quiet_hook(previous: Any) -> Any:
-    def hook(unraisable: Any) -> None:
+def _quiet_hook(previous: Hook) -> Hook:
+    def hook(unraisable: sys.UnraisableHookArgs) -> None:
         if not (_pending and issubclass(unraisable.exc_type, KeyboardInterrupt)):
             previous(unraisable)
 

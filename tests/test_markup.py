@@ -1,10 +1,11 @@
 import re
-from pathlib import Path
 
 import markdown
 
 from sitegen import markup
 from sitegen.markup import convert, plain_text, sanitize, scope_ids
+
+from .conftest import REPO
 
 
 def test_headings_get_stable_ids_and_a_toc():
@@ -93,9 +94,8 @@ def test_plain_text_strips_tags_and_entities():
 def markdown_bodies() -> list[str]:
     """Every body in the real site and the fixture sites, with and without its notes and
     citations, plus a few awkward ones."""
-    repo = Path(__file__).resolve().parent.parent
     bodies = []
-    for path in [*repo.glob("content/*/*.md"), *repo.glob("tests/fixtures/*/content/*/*.md")]:
+    for path in [*REPO.glob("content/*/*.md"), *REPO.glob("tests/fixtures/*/content/*/*.md")]:
         body = path.read_text(encoding="utf-8", errors="replace").partition("\n---\n")[2]
         bodies += [body, re.sub(r"\[[@^][^\]]*\]:?", "", body)]
     return bodies + ["[^ not a note", "[@ not a citation", "a [^1] with no note\n", "`[@x]`"]
