@@ -1,6 +1,8 @@
 import re
 
 import markdown
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen import markup
 from sitegen.markup import convert, plain_text, sanitize, scope_ids
@@ -98,20 +100,59 @@ def markdown_bodies() -> list[str]:
     for path in [*REPO.glob("content/*/*.md"), *REPO.glob("tests/fixtures/*/content/*/*.md")]:
         body = path.read_text(encoding="utf-8", errors="replace").partition("\n---\n")[2]
         bodies += [body, re.sub(r"\[[@^][^\]]*\]:?", "", body)]
-    return bodies + ["[^ not a note", "[@ not a citation", "a [^1] with no note\n", "`[@x]`"]
+    return bodies + [
+        "[^ not a note",
+        "[@ not a citation",
+        "a [^1] with no note\n",
+        "`[@x]`",
+        "a line with a tab\t\nbreaks",  # tabs become spaces: a line break without "  \n"
+        "two spaces  \r\nthen CRLF",
+        "!\x02[joined](x): Python-Markdown deletes STX",
+        "*a\x03*",
+        "\\*escaped\\* and &amp; and <b>html</b> and <https://example.org> and <a@b.org>",
+        "![an image](x.png) and ![ref][r]\n\n[r]: y.png\n",
+    ]
 
 
-def test_leaving_out_footnotes_and_citations_where_they_cannot_occur_changes_nothing(
-    monkeypatch,
-):
-    bodies = markdown_bodies()
-    assert len(bodies) > 40
-    assert any("[^" not in b and "[@" not in b for b in bodies)
-    plain = [convert(b, 1, ("a", "b")) for b in bodies]
-    everything = markdown.Markdown(  # one converter with every extension, for every body
+def everything() -> markdown.Markdown:
+    """One converter with every extension and every inline pattern, for every body."""
+    return markdown.Markdown(
         extensions=[*markup.EXTENSIONS, markup._SiteExtension(cites=True)],
         extension_configs=markup.EXTENSION_CONFIGS,
         output_format="html",
     )
-    monkeypatch.setattr(markup, "_markdown", lambda body: everything)
-    assert [convert(b, 1, ("a", "b")) for b in bodies] == plain
+
+
+def test_setting_up_only_what_a_body_can_use_changes_nothing(monkeypatch):
+    """Footnotes, citations and inline patterns are left out where they cannot match."""
+    bodies = markdown_bodies()
+    assert len(bodies) > 40
+    assert any("[^" not in b and "[@" not in b for b in bodies)
+    narrowed = [convert(b, 1, ("a", "b")) for b in bodies]
+    assert any(
+        len(markup._markdown(b).treeprocessors["inline"].inlinePatterns) < 10 for b in bodies
+    )
+    full = everything()
+    monkeypatch.setattr(markup, "_markdown", lambda body: full)
+    assert [convert(b, 1, ("a", "b")) for b in bodies] == narrowed
+
+
+PIECES = [
+    "*", "**", "_", "`", "``", "\\", "[", "]", "(", ")", "!", "<", ">", "&", "amp;", "#", ";",
+    "^", "@", "1. ", "- ", "> ", "## ", "\n", "\n\n", "  \n", "\t", "\r\n", "\x02", "\x03",
+    " ", "word", "http://x.org", "a@b.org", "[^1]", "[^1]: n", "[@a]", "[x]: /u", "![i](p.png)",
+    "[l](/u)", "<em>", "</em>", "&#42;", "|", "---", "{: #id }", "{#x}", "{", "}", ":", "    code",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_narrowed_converters_match_one_with_everything_on_any_text(body):
+    full = everything()
+    narrowed = convert(body, 1, ("a", "b"))
+    original = markup._markdown
+    markup._markdown = lambda _: full
+    try:
+        assert convert(body, 1, ("a", "b")) == narrowed
+    finally:
+        markup._markdown = original
