@@ -23,7 +23,10 @@ from .model import Site, url_of
 from .structured import Structured
 
 WORDS_PER_MINUTE = 200
-PAGE_ID_RE = re.compile(r'\sid="([^"]*)"')  # in template HTML an attribute may follow a newline
+# An id attribute: 'id="' after any whitespace (in template HTML an attribute may follow a
+# newline). Found by its literal text, then checked for the whitespace: several times faster
+# than a pattern that starts with \s, which the regex engine must try at every character.
+PAGE_ID_RE = re.compile(r'id="([^"]*)"')
 TOC_MIN_HEADINGS = 3
 
 
@@ -173,7 +176,11 @@ class Page:
     def of(cls, text: str) -> Page:
         return cls(
             hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest(),
-            frozenset(PAGE_ID_RE.findall(text)),
+            frozenset(
+                m.group(1)
+                for m in PAGE_ID_RE.finditer(text)
+                if m.start() and text[m.start() - 1].isspace()
+            ),
         )
 
 
