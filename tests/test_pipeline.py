@@ -162,6 +162,17 @@ def test_an_unchanged_site_is_not_built_again(tmp_path, run):
     assert "Built" in run(site, "build", "--out", str(out)).out
     assert "tampered" not in (out / "index.html").read_text()
     assert "Built" in run(site, "build", "--out", str(out), "--force").out
+    run(site, "build", "--out", str(out))
+    assert "Up to date" in run(site, "build", "--out", str(out)).out
+    (site / "static/extra").mkdir()
+    (site / "static/extra/note.txt").write_text("new")  # a file in a new folder counts too
+    assert "Built" in run(site, "build", "--out", str(out)).out
+    (out / "static/extra/note.txt").unlink()  # so does a file missing from the output
+    assert "Built" in run(site, "build", "--out", str(out)).out
+    base = site / "templates/base.html"
+    base.write_text(base.read_text().replace("</body>", "<!-- changed --></body>"))
+    assert "Built" in run(site, "build", "--out", str(out)).out
+    assert "<!-- changed -->" in (out / "index.html").read_text()
 
 
 def test_plain_build_py_means_build(tmp_path, run):
