@@ -35,16 +35,15 @@ def inputs_hash(root: Path, options: tuple) -> str:
 
 
 def _files(folder: str, rel: str) -> Iterator[str]:
-    """Every file under ``folder``, as a POSIX path starting with ``rel``; folders that are
-    symbolic links are followed (as Path.rglob does). os.scandir: on this path every build
-    pays for each file of the site's sources."""
+    """Every file under ``folder`` as a POSIX path starting with ``rel``: what Path.rglob finds
+    (it does not enter linked folders), without its cost per file."""
     try:
         entries = list(os.scandir(folder))
     except (FileNotFoundError, NotADirectoryError):
         return
     for entry in entries:
         name = f"{rel}/{entry.name}"
-        if entry.is_dir():
+        if entry.is_dir(follow_symlinks=False):
             yield from _files(entry.path, name)
         elif entry.is_file():
             yield name
