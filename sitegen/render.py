@@ -65,6 +65,9 @@ def make_env(site: Site, templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Each environment serves one set of templates: a change to them makes a new one (a
+        # full build), so no template needs a stat() of its file on every page to stay fresh.
+        auto_reload=False,
     )
     config = site.config
     env.globals.update(

@@ -81,10 +81,18 @@ def put(folder: Path, rel: str, data: str | bytes) -> None:
     parts = rel.split("/")
     if rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
         raise ValueError(f"output path escapes the output folder: {rel}")
-    target = folder.joinpath(*parts)
+    # os rather than pathlib: a build writes every page through here.
+    target = os.path.join(folder, *parts)
     if len(parts) > 1:
-        os.makedirs(target.parent, exist_ok=True)
-    target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        parent = os.path.dirname(target)
+        try:
+            os.mkdir(parent)  # most pages are alone in a folder of their own
+        except FileExistsError:
+            pass
+        except FileNotFoundError:
+            os.makedirs(parent, exist_ok=True)
+    with open(target, "wb") as file:
+        file.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 @contextmanager
