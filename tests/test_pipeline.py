@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from sitegen import pipeline
 
-from .conftest import FIXTURES, make_site, tree_digest
+from .conftest import FIXTURES, REPO, make_site, tree_digest
 
 GOLDEN = FIXTURES / "golden"
 
@@ -173,6 +175,22 @@ def test_an_unchanged_site_is_not_built_again(tmp_path, run):
     base.write_text(base.read_text().replace("</body>", "<!-- changed --></body>"))
     assert "Built" in run(site, "build", "--out", str(out)).out
     assert "<!-- changed -->" in (out / "index.html").read_text()
+
+
+def test_the_program_prints_through_a_pipe_and_keeps_its_exit_code(tmp_path):
+    """build.py leaves with os._exit (no interpreter teardown): what it printed must still
+    arrive, and its exit code stay the command's."""
+    site = make_site(tmp_path / "site")
+    command = [sys.executable, str(REPO / "build.py"), "--root", str(site), "build", "--no-search"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # a pipe buffers
+    first = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("Built ") and first.stdout.endswith("\n")
+    again = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    assert again.returncode == 0 and again.stdout.startswith("Up to date")
+    (site / "content/articles/first-article.md").write_text("no front matter\n")
+    broken = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    assert broken.returncode == 1 and "content/articles/first-article.md:" in broken.stderr
 
 
 def test_plain_build_py_means_build(tmp_path, run):
