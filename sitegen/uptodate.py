@@ -26,7 +26,11 @@ def inputs_hash(root: Path, options: tuple) -> str:
     digest = hashlib.sha256(repr((__version__, options)).encode())
     for name in INPUTS:
         top = root / name
-        for rel in [name] if top.is_file() else sorted(_files(str(top), name)):
+        if top.is_file():
+            files = [name]
+        else:
+            files = sorted(rel for rel, entry in _walk(str(top), f"{name}/") if entry.is_file())
+        for rel in files:
             digest.update(rel.encode() + b"\0")
             with open(root / rel, "rb") as handle:
                 digest.update(handle.read())
@@ -34,34 +38,30 @@ def inputs_hash(root: Path, options: tuple) -> str:
     return digest.hexdigest()
 
 
-def _files(folder: str, rel: str) -> Iterator[str]:
-    """Every file under ``folder`` as a POSIX path starting with ``rel``: what Path.rglob finds
-    (it does not enter linked folders), without its cost per file."""
-    try:
-        entries = list(os.scandir(folder))
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    for entry in entries:
-        name = f"{rel}/{entry.name}"
-        if entry.is_dir(follow_symlinks=False):
-            yield from _files(entry.path, name)
-        elif entry.is_file():
-            yield name
+def _walk(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry]]:
+    """Everything but folders under ``folder``, as (``prefix`` + its POSIX path inside, its
+    entry); linked folders are not entered (as Path.rglob in Python 3.11). os.scandir rather than
+    pathlib: every build walks every source file and every page it wrote."""
+    pending = [(folder, prefix)]
+    while pending:
+        current, rel = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append((entry.path, f"{rel}{entry.name}/"))
+                    else:
+                        yield f"{rel}{entry.name}", entry
+        except (FileNotFoundError, NotADirectoryError):
+            continue
 
 
 def _manifest(out: Path) -> dict[str, list[int]]:
     """The size and modification time of every file in ``out``."""
     found: dict[str, list[int]] = {}
-    pending = [(str(out), "")]
-    while pending:
-        folder, rel = pending.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((entry.path, f"{rel}{entry.name}/"))
-                else:
-                    info = entry.stat(follow_symlinks=False)
-                    found[f"{rel}{entry.name}"] = [info.st_size, info.st_mtime_ns]
+    for rel, entry in _walk(str(out), ""):
+        info = entry.stat(follow_symlinks=False)
+        found[rel] = [info.st_size, info.st_mtime_ns]
     return found
 
 
