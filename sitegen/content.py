@@ -376,17 +376,23 @@ def _parse_item(
 
 
 def load_all(
-    config: Config, cache: DocumentCache | None = None
+    config: Config,
+    cache: DocumentCache | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[Document], list[SiteError], set[str]]:
     """Every content file that is valid as a Document, every problem found, and the paths of
-    the files that failed (so that links to them are not reported as missing too)."""
+    the files that failed (so that links to them are not reported as missing too).
+    ``meanwhile`` is called while the files are parsed (see parallel.fork_map)."""
     found, errors = discover(config)
-    docs, problems, failed = load_files(config, found, cache)
+    docs, problems, failed = load_files(config, found, cache, meanwhile)
     return [d for d in docs if d is not None], errors + problems, failed
 
 
 def load_files(
-    config: Config, found: list[tuple[str, Path]], cache: DocumentCache | None = None
+    config: Config,
+    found: list[tuple[str, Path]],
+    cache: DocumentCache | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[Document | None], list[SiteError], set[str]]:
     """Read and parse ``found`` (kind, path) files: a Document or None for each, in order.
 
@@ -413,7 +419,7 @@ def load_files(
             docs[index] = cached
         else:
             pending.append((index, key, (kind, path.stem, shown, raw)))
-    results = parallel.fork_map(_parse_item, [item for _, _, item in pending], config)
+    results = parallel.fork_map(_parse_item, [item for _, _, item in pending], config, meanwhile)
     for (index, key, item), (doc, problems) in zip(pending, results, strict=True):
         if doc is None:
             errors.extend(problems)

@@ -23,15 +23,25 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def fork_map(fn: Callable[[Any, T], R], items: Sequence[T], state: Any) -> list[R]:
+def fork_map(
+    fn: Callable[[Any, T], R],
+    items: Sequence[T],
+    state: Any,
+    meanwhile: Callable[[], object] | None = None,
+) -> list[R]:
     """``[fn(state, item) for item in items]``, in order, on all cores when it pays off.
 
     Forking is used (where available) because it shares ``state`` with the workers for free;
     small batches, single-core machines and platforms without fork run in-process.
+    ``meanwhile``, if given, is called in this process while the workers run: work that would
+    otherwise leave a core idle after them.
     """
     count = workers()
     if len(items) < MIN_ITEMS or count < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [fn(state, item) for item in items]
+        results = [fn(state, item) for item in items]
+        if meanwhile is not None:
+            meanwhile()
+        return results
     global _STATE
     stride = count * 4
     _STATE = (fn, state, items, stride)
@@ -40,7 +50,10 @@ def fork_map(fn: Callable[[Any, T], R], items: Sequence[T], state: Any) -> list[
         with multiprocessing.get_context("fork").Pool(count, initializer=_quiet_worker) as pool:
             # Workers get only chunk numbers: pickling the items to send them cost more than
             # rendering them did.
-            parts = pool.map(_run_chunk, range(stride))
+            pending = pool.map_async(_run_chunk, range(stride))
+            if meanwhile is not None:
+                meanwhile()
+            parts = pending.get()
     finally:
         _STATE = None
         gc.unfreeze()

@@ -83,7 +83,9 @@ def load(
     if base_url is not None:
         config = _override_base_url(config, base_url)
     cache = DocumentCache(root) if use_cache else None
-    docs, errors, failed = content.load_all(config, cache)
+    env = render.make_env(config, root / "templates")
+    # The templates compile here while worker processes parse the content.
+    docs, errors, failed = content.load_all(config, cache, lambda: render.compile_templates(env))
     if cache is not None and save_cache:
         cache.save()
     try:
@@ -94,7 +96,6 @@ def load(
     errors.extend(problems)
     if errors:
         raise BuildError(errors)
-    env = render.make_env(site, root / "templates")
     pages = render.render_all(site, env, bodies, build_time(site), into)
     checks = [a for group in anchors.values() for a in group]
     errors = links.check_anchors(checks, ids_by_url(pages))

@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import parallel, write
+from .config import Config
 from .content import Document
 from .errors import BuildError, SiteError, display_path
 from .model import Site, url_of
@@ -57,7 +58,7 @@ class PageSpec:
         return self.output.removesuffix("index.html")
 
 
-def make_env(site: Site, templates: Path) -> jinja2.Environment:
+def make_env(config: Config, templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -69,7 +70,6 @@ def make_env(site: Site, templates: Path) -> jinja2.Environment:
         # full build), so no template needs a stat() of its file on every page to stay fresh.
         auto_reload=False,
     )
-    config = site.config
     env.globals.update(
         config=config,
         url=config.url,
