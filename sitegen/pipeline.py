@@ -86,22 +86,28 @@ def load(
     env = render.make_env(config, root / "templates")
     # The templates compile here while worker processes parse the content.
     docs, errors, failed = content.load_all(config, cache, lambda: render.compile_templates(env))
-    if cache is not None and save_cache:
-        cache.save()
+    keep = cache.save if cache is not None and save_cache else _nothing  # parsed, even if broken
     try:
         site = model.build_site(config, docs, drafts=drafts)
     except BuildError as exc:
+        keep()
         raise BuildError(errors + exc.errors) from None
     bodies, anchors, problems = resolve_links(site, site.documents, failed)
     errors.extend(problems)
     if errors:
+        keep()
         raise BuildError(errors)
-    pages = render.render_all(site, env, bodies, build_time(site), into)
+    # The parsed documents are saved for the next build while the workers render.
+    pages = render.render_all(site, env, bodies, build_time(site), into, meanwhile=keep)
     checks = [a for group in anchors.values() for a in group]
     errors = links.check_anchors(checks, ids_by_url(pages))
     if errors:
         raise BuildError(errors)
     return Loaded(config, site, pages, tuple(docs), bodies, anchors, env)
+
+
+def _nothing() -> None:
+    pass
 
 
 def _override_base_url(config: Config, base_url: str) -> Config:

@@ -7,7 +7,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -193,13 +193,15 @@ def render_all(
     bodies: dict[str, str],
     build_time: datetime,
     into: Path | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> dict[str, Page]:
     """Render every page on all cores, each worker writing its pages into the folder ``into``
-    (when given) as it goes; raise BuildError naming the template file and line."""
+    (when given) as it goes; raise BuildError naming the template file and line. ``meanwhile``
+    runs in this process while the workers render (see parallel.fork_map)."""
     prepare(env, site, bodies, build_time)
     compile_templates(env)
     specs = list(page_specs(site, build_time))
-    return _collected(specs, parallel.fork_map(_render_page, specs, (env, into)))
+    return _collected(specs, parallel.fork_map(_render_page, specs, (env, into), meanwhile))
 
 
 def compile_templates(env: jinja2.Environment) -> None:
