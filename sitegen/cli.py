@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -53,7 +56,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         if command == "build":
             build = pipeline.build_unless_current if not args.force else pipeline.build
-            loaded, out = build(root, args.out, args.base_url, args.drafts, not args.no_search)
+            with _collector_off():
+                loaded, out = build(root, args.out, args.base_url, args.drafts, not args.no_search)
             if loaded is None:
                 print(f"Up to date: nothing changed since the last build into {out}")
             else:
@@ -87,6 +91,20 @@ def _run(args: argparse.Namespace) -> int:
         print("Interrupted; the previous site is untouched.", file=sys.stderr)
         return 130
     return EXIT_OK
+
+
+@contextmanager
+def _collector_off() -> Iterator[None]:
+    """Python's collector of reference cycles off for one build: the site's objects live until
+    the build ends anyway, and each full collection walks every one of them (80 ms of a cold
+    5,000-article build, with a core idle). Worker processes switch it back on."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def report(exc: BuildError) -> None:

@@ -69,6 +69,7 @@ def _quiet_worker() -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    gc.enable()  # in case the parent build switched it off: a worker makes and drops a lot
 
 
 def _run_chunk(offset: int) -> list[Any]:

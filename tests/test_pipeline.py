@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import subprocess
@@ -191,6 +192,20 @@ def test_the_program_prints_through_a_pipe_and_keeps_its_exit_code(tmp_path):
     (site / "content/articles/first-article.md").write_text("no front matter\n")
     broken = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
     assert broken.returncode == 1 and "content/articles/first-article.md:" in broken.stderr
+
+
+def test_a_build_runs_without_the_cycle_collector_and_restores_it(tmp_path, run, monkeypatch):
+    states = []
+    real = pipeline.build_unless_current
+
+    def recording(*args, **kwargs):
+        states.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "build_unless_current", recording)
+    assert gc.isenabled()
+    assert run(make_site(tmp_path / "site"), "build", "--no-search").code == 0
+    assert states == [False] and gc.isenabled()
 
 
 def test_plain_build_py_means_build(tmp_path, run):
