@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import math
@@ -16,7 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import parallel, write
+from . import frontmatter, parallel, write
 from .config import Config
 from .content import Document
 from .errors import BuildError, SiteError, display_path
@@ -207,10 +206,17 @@ def render_all(
 def compile_templates(env: jinja2.Environment) -> None:
     """Compile every template once, here, so that forked workers inherit them compiled (and a
     later incremental build in this process finds them ready). A template that does not compile
-    is left for rendering to report, with its file and line."""
+    is left for rendering to report, with its file and line; one that is not UTF-8 text is
+    reported here."""
     for name in env.list_templates():
-        with contextlib.suppress(jinja2.TemplateError):
+        try:
             env.get_template(name)
+        except jinja2.TemplateError:
+            pass
+        except UnicodeDecodeError:
+            folder = Path(env.loader.searchpath[0])  # type: ignore[union-attr]
+            frontmatter.decode((folder / name).read_bytes(), f"templates/{name}")  # raises
+            raise
 
 
 def render_specs(env: jinja2.Environment, specs: list[PageSpec]) -> dict[str, str]:
