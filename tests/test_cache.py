@@ -56,14 +56,7 @@ def test_an_edited_file_alone_is_parsed_again(tmp_path, parsed):
     assert "One more sentence." in (tmp_path / "out/articles/first-article/index.html").read_text()
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        "template",
-        "topics",
-        "version",
-    ],
-)
+@pytest.mark.parametrize("change", ["template", "topics", "version"])
 def test_what_parsing_depends_on_invalidates_every_entry(tmp_path, parsed, monkeypatch, change):
     site = make_site(tmp_path / "site")
     build(site, tmp_path / "out")
