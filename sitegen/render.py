@@ -196,9 +196,9 @@ def render_all(
 ) -> dict[str, Page]:
     """Render every page on all cores, each worker writing its pages into the folder ``into``
     (when given) as it goes; raise BuildError naming the template file and line. ``meanwhile``
-    runs in this process while the workers render (see parallel.fork_map)."""
+    runs in this process while the workers render (see parallel.fork_map). The workers inherit
+    the templates compile_templates compiled (pipeline.load does it while parsing)."""
     prepare(env, site, bodies, build_time)
-    compile_templates(env)
     specs = list(page_specs(site, build_time))
     return _collected(specs, parallel.fork_map(_render_page, specs, (env, into), meanwhile))
 
