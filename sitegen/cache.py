@@ -2,23 +2,44 @@
 
 It lives in ``.sitegen-cache/`` (git-ignored, safe to delete). An entry is used only when the
 file's bytes, its path and kind, and the fingerprint of everything else parsing depends on
-(generator version, Markdown and sanitizer settings, declared topics, templates) are the same.
+(the generator's own code, the libraries' versions, Markdown and sanitizer settings, declared
+topics, templates) are the same. A damaged or unexpected cache file is an empty cache.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import os
 import pickle
-import tempfile
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import __version__, markup
+from . import files, markup, write
 
 CACHE_DIR = ".sitegen-cache"
 CACHE_FILE = "documents.pickle"
-FORMAT = 1
+FORMAT = 2
+LIBRARIES = ("markdown", "nh3", "jinja2", "pyyaml", "pagefind")
+
+
+@functools.cache
+def generator_hash() -> str:
+    """A hash of the generator's own code (every file of this package, as installed) and of the
+    versions of the libraries that shape its output: a `git pull` of new code, or a library
+    upgrade, makes every cache and up-to-date record stale."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    for name in LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "absent"
+        digest.update(f"{name}={version}\0".encode())
+    return digest.hexdigest()
 
 
 def fingerprint(root: Path, topic_ids: tuple[str, ...]) -> str:
@@ -26,7 +47,7 @@ def fingerprint(root: Path, topic_ids: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
     settings = (
         FORMAT,
-        __version__,
+        generator_hash(),
         markup.EXTENSIONS,
         markup.EXTENSION_CONFIGS,
         sorted(markup.ALLOWED_TAGS),
@@ -36,12 +57,12 @@ def fingerprint(root: Path, topic_ids: tuple[str, ...]) -> str:
         topic_ids,
     )
     digest.update(repr(settings).encode())
-    templates = root / "templates"
-    if templates.is_dir():
-        for path in sorted(templates.rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(templates).as_posix().encode() + b"\0")
-                digest.update(path.read_bytes())
+    for file in files.walk(root, "templates").files:  # its problems are reported by the build
+        digest.update(file.rel.encode() + b"\0")
+        try:
+            digest.update(files.read(file.path))
+        except OSError:
+            digest.update(b"unreadable")
     return digest.hexdigest()
 
 
@@ -59,18 +80,12 @@ class DocumentCache:
         try:
             with self.path.open("rb") as handle:
                 loaded = pickle.load(handle)
-            if isinstance(loaded, dict):
-                self.entries = loaded
-        except (
-            OSError,
-            pickle.UnpicklingError,
-            EOFError,
-            AttributeError,
-            ImportError,
-            TypeError,
-            ValueError,
-        ):
-            self.entries = {}  # a missing or unreadable cache is an empty one
+        except Exception:  # missing, damaged or from other code: any of pickle's many errors
+            return
+        if isinstance(loaded, dict) and loaded.get("format") == FORMAT:
+            entries = loaded.get("entries")
+            if isinstance(entries, dict):
+                self.entries = entries
 
     def get(self, key: str) -> Any | None:
         doc = self.entries.get(key)
@@ -85,12 +100,9 @@ class DocumentCache:
         """Keep the entries this build used; write atomically; never fail a build over it."""
         if self.used.keys() == self.entries.keys():
             return
+        data = {"format": FORMAT, "entries": self.used}
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            (self.path.parent / ".gitignore").write_text("*\n")
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
+            write.replace_file(self.path.parent / ".gitignore", b"*\n")
+            write.replace_file(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass

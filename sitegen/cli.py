@@ -29,7 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="build even if nothing has changed")
     s = commands.add_parser("serve", help="build, serve, watch and reload the browser")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    s.add_argument(
+        "--port", type=_port, default=8000, help="port, 0 for any free one (default 8000)"
+    )
     s.add_argument("--drafts", action="store_true", help="include drafts in the preview")
     n = commands.add_parser("new", help="write a new article skeleton to content/articles/")
     n.add_argument("title", help='the article\'s title, in quotes: "Why tears help"')
@@ -37,6 +39,16 @@ def _parser() -> argparse.ArgumentParser:
     c = commands.add_parser("check", help="validate everything, write nothing")
     c.add_argument("--strict", action="store_true", help="also enforce the [quality] targets")
     return parser
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return port
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,9 +67,12 @@ def _run(args: argparse.Namespace) -> int:
     command = args.command
     try:
         if command == "build":
-            build = pipeline.build_unless_current if not args.force else pipeline.build
+            options = (root, args.out, args.base_url, args.drafts, not args.no_search)
             with _collector_off():
-                loaded, out = build(root, args.out, args.base_url, args.drafts, not args.no_search)
+                if args.force:  # no cache of any kind: every file parsed, every page written
+                    loaded, out = pipeline.build(*options, use_cache=False)
+                else:
+                    loaded, out = pipeline.build_unless_current(*options)
             if loaded is None:
                 print(f"Up to date: nothing changed since the last build into {out}")
             else:
@@ -114,15 +129,21 @@ def report(exc: BuildError) -> None:
     print(f"\n{n} problem{'s' if n != 1 else ''} found; nothing was written.", file=sys.stderr)
 
 
+def _say(text: str) -> None:
+    print(text, flush=True)  # seen at once, even through a pipe or in a log file
+
+
 def _serve(root: Path, args: argparse.Namespace) -> int:
-    from . import serve
+    from . import serve, write
     from .config import load_config
     from .incremental import Builder
 
     config = load_config(root)
-    builder = Builder(root, root / config.output, drafts=args.drafts)
+    out = write.check_output(root / config.output, root)
+    builder = Builder(root, out, drafts=args.drafts)
     try:
-        serve.run(root, args.host, args.port, builder, config.base_path)
+        with write.locked(out):  # no other build swaps the folder away while the preview runs
+            serve.run(root, args.host, args.port, builder, config.base_path, say=_say)
     except KeyboardInterrupt:
         print("\nStopped.")
     except OSError as exc:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
-from . import frontmatter, markup, parallel
+from . import files, frontmatter, markup, parallel
 from .cache import DocumentCache, entry_key
 from .cache import fingerprint as cache_fingerprint
 from .config import SLUG_RE, Config, did_you_mean
@@ -136,7 +134,9 @@ def _topics(value: Any, ctx: _Context) -> tuple[str, ...] | None:
                 f"unknown topic '{topic}'",
                 f"{did_you_mean(str(topic), declared)} (topics are declared in site.toml)",
             )
-        elif topic not in good:
+        elif topic in good:
+            ctx.error(f"topic '{topic}' is listed twice", "list each topic once")
+        else:
             good.append(topic)
     return tuple(good) if len(good) == len(value) else None
 
@@ -228,72 +228,58 @@ FIELDS: dict[str, dict[str, tuple[Check, bool]]] = {
 }  # fmt: skip
 
 
-def discover(config: Config) -> tuple[list[tuple[str, Path]], list[SiteError]]:
-    """Every content file as (kind, path), sorted; plus problems with the folder layout."""
-    root = config.root.resolve()
-    found: list[tuple[str, Path]] = []
-    errors: list[SiteError] = []
-    for folder, kind in KINDS.items():
-        base = root / "content" / folder
-        try:
-            entries = sorted(os.scandir(base), key=lambda e: e.name)
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        for entry in entries:  # os.scandir: no extra stat per file, which counts on every rebuild
-            name = entry.name
-            shown = f"content/{folder}/{name}"
-            if name.startswith("."):
-                continue
-            path = base / name
-            if entry.is_symlink() and not _inside(path.resolve(), root):
+def discover(tree: files.Tree) -> tuple[list[tuple[str, files.File]], list[SiteError]]:
+    """Every content file in ``tree`` (a walk of content/) as (kind, file), sorted by path;
+    plus the walk's problems and those of the folder layout."""
+    found: list[tuple[str, files.File]] = []
+    errors = list(tree.errors)
+    known = ", ".join(f"content/{name}/" for name in KINDS)
+    for folder in tree.folders:
+        parts = folder.split("/")
+        if len(parts) == 2 and parts[1] not in KINDS:
+            errors.append(
+                SiteError(folder, None, "unknown folder in content/", f"content goes in {known}")
+            )
+        elif len(parts) > 2:
+            errors.append(
+                SiteError(
+                    folder,
+                    None,
+                    "folders inside content/ are not supported",
+                    f"move the files up into content/{parts[1]}/",
+                )
+            )
+    for file in tree.files:
+        parts = file.rel.split("/")
+        name = parts[-1]
+        if len(parts) != 3 or parts[1] not in KINDS:
+            if len(parts) == 2:  # files in folders already reported are not repeated
                 errors.append(
                     SiteError(
-                        shown,
-                        None,
-                        "symbolic link points outside the project",
-                        "copy the file into content/ instead",
+                        file.rel, None, "file outside the content folders", f"move it into {known}"
                     )
                 )
-            elif entry.is_dir():
-                errors.append(
-                    SiteError(
-                        shown,
-                        None,
-                        "folders inside content/ are not supported",
-                        f"move the files up into content/{folder}/",
-                    )
+        elif not name.endswith(".md"):
+            errors.append(
+                SiteError(
+                    file.rel,
+                    None,
+                    "not a Markdown file",
+                    f"content/{parts[1]}/ holds only .md files",
                 )
-            elif not name.endswith(".md"):
-                errors.append(
-                    SiteError(
-                        shown,
-                        None,
-                        "not a Markdown file",
-                        f"content/{folder}/ holds only .md files",
-                    )
+            )
+        elif not SLUG_RE.match(name[:-3]):
+            errors.append(
+                SiteError(
+                    file.rel,
+                    None,
+                    f"file name '{name}' cannot be a URL",
+                    "use lowercase letters, digits and hyphens, e.g. my-article.md",
                 )
-            elif not SLUG_RE.match(name[:-3]):
-                errors.append(
-                    SiteError(
-                        shown,
-                        None,
-                        f"file name '{name}' cannot be a URL",
-                        "use lowercase letters, digits and hyphens, e.g. my-article.md",
-                    )
-                )
-            else:
-                found.append((kind, path))
+            )
+        else:
+            found.append((KINDS[parts[1]], file))
     return found, errors
-
-
-def shown_path(path: Path) -> str:
-    """A content file's path as editors know it, e.g. content/articles/x.md (cheaper than
-    relative_to, which matters on every rebuild of a large site)."""
-    return f"content/{path.parent.name}/{path.name}"
-
-
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
 
 
 def parse(kind: str, slug: str, shown: str, raw: bytes, config: Config) -> Document:
@@ -383,18 +369,18 @@ def load_all(
     """Every content file that is valid as a Document, every problem found, and the paths of
     the files that failed (so that links to them are not reported as missing too).
     ``meanwhile`` is called while the files are parsed (see parallel.fork_map)."""
-    found, errors = discover(config)
+    found, errors = discover(files.walk(config.root, "content"))
     docs, problems, failed = load_files(config, found, cache, meanwhile)
     return [d for d in docs if d is not None], errors + problems, failed
 
 
 def load_files(
     config: Config,
-    found: list[tuple[str, Path]],
+    found: list[tuple[str, files.File]],
     cache: DocumentCache | None = None,
     meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[Document | None], list[SiteError], set[str]]:
-    """Read and parse ``found`` (kind, path) files: a Document or None for each, in order.
+    """Read and parse ``found`` (kind, file) files: a Document or None for each, in order.
 
     Files whose bytes and settings match a cache entry are not parsed again; the rest are parsed
     on all cores."""
@@ -405,20 +391,20 @@ def load_files(
     docs: list[Document | None] = [None] * len(found)
     pending: list[tuple[int, str, tuple[str, str, str, bytes]]] = []
     failed: set[str] = set()
-    for index, (kind, path) in enumerate(found):
-        shown = shown_path(path)
+    for index, (kind, file) in enumerate(found):
+        shown = file.rel
         try:
-            raw = path.read_bytes()
+            raw = files.read(file.path)
         except OSError as exc:
-            errors.append(SiteError(shown, None, f"cannot read file: {exc.strerror}"))
+            errors.append(files.unreadable(shown, exc))
             failed.add(shown)
             continue
         key = entry_key(fingerprint, kind, shown, raw) if cache else ""
         cached = cache.get(key) if cache else None
-        if cached is not None:
+        if isinstance(cached, Document):  # anything else in a damaged cache is ignored
             docs[index] = cached
         else:
-            pending.append((index, key, (kind, path.stem, shown, raw)))
+            pending.append((index, key, (kind, shown.rsplit("/", 1)[1][:-3], shown, raw)))
     results = parallel.fork_map(_parse_item, [item for _, _, item in pending], config, meanwhile)
     for (index, key, item), (doc, problems) in zip(pending, results, strict=True):
         if doc is None:

@@ -10,33 +10,13 @@ byte for byte, as a cold build of the same input (tested).
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import content, links, markup, model, pipeline, render
+from . import content, files, links, markup, model, pipeline, render, write
 from .errors import BuildError
 
 Stamp = tuple[int, int]  # (size, mtime_ns)
-
-
-def _stamps(folder: Path, folders: bool = False) -> dict[str, Stamp]:
-    """Size and modification time of every file below ``folder``, by path; with ``folders``,
-    every folder too (as "path/", stamped (0, 0)), so that one coming or going counts."""
-    out: dict[str, Stamp] = {}
-    for dirpath, dirs, names in os.walk(folder):
-        if folders:
-            out.update((f"{dirpath}/{name}/", (0, 0)) for name in dirs)
-        for name in names:
-            path = f"{dirpath}/{name}"
-            try:
-                info = os.stat(path)
-            except OSError:
-                continue
-            out[path] = (info.st_size, info.st_mtime_ns)
-    return out
 
 
 @dataclass
@@ -45,20 +25,7 @@ class Report:
     rendered: int = 0
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Listing:
-    """The content files as ``content.discover`` found them, with the two names each goes by."""
-
-    found: list[tuple[str, Path]]
-    shown: list[str]  # content/articles/x.md, as documents and messages name it
-    stamped: list[str]  # the absolute path, as _stamps keys it
-
-    @classmethod
-    def of(cls, found: list[tuple[str, Path]]) -> _Listing:
-        paths = [path for _, path in found]
-        return cls(found, [content.shown_path(p) for p in paths], [p.as_posix() for p in paths])
+    unchanged: bool = False  # no input had changed
 
 
 @dataclass
@@ -66,7 +33,7 @@ class _State:
     settings: dict[str, Stamp]
     static: dict[str, Stamp]
     content: dict[str, Stamp]
-    listing: _Listing
+    found: list[tuple[str, files.File]]  # the content files, as content.discover found them
     loaded: pipeline.Loaded
     signatures: dict[str, tuple]
 
@@ -81,12 +48,10 @@ class Builder:
         self.state: _State | None = None
 
     def _settings_stamps(self) -> dict[str, Stamp]:
-        stamps = _stamps(self.root / "templates")
-        toml = self.root / "site.toml"
-        if toml.exists():
-            info = toml.stat()
-            stamps[toml.as_posix()] = (info.st_size, info.st_mtime_ns)
-        return stamps
+        return {
+            **files.walk(self.root, "templates").stamps(),
+            **files.walk(self.root, "site.toml").stamps(),
+        }
 
     def build(self) -> Report:
         """Bring ``out`` up to date; raise BuildError (leaving it as it was) on bad input."""
@@ -96,13 +61,13 @@ class Builder:
         return self._incremental()
 
     def _full(self, settings: dict[str, Stamp]) -> Report:
-        content_stamps = _stamps(self.root / "content", folders=True)
-        static_stamps = _stamps(self.root / "static")
+        tree = files.walk(self.root, "content")
+        static_stamps = files.walk(self.root, "static").stamps()
         loaded, _ = pipeline.build(self.root, self.out, drafts=self.drafts, search_index=False)
         specs = render.page_specs(loaded.site, pipeline.build_time(loaded.site))
         signatures = {spec.output: spec.signature(loaded.site) for spec in specs}
-        listing = _Listing.of(content.discover(loaded.config)[0])
-        self.state = _State(settings, static_stamps, content_stamps, listing, loaded, signatures)
+        found = content.discover(tree)[0]
+        self.state = _State(settings, static_stamps, tree.stamps(), found, loaded, signatures)
         # A full build parses in worker processes, so this one has not yet set up Python-Markdown:
         # do it now rather than during the first edit.
         markup.prepare()
@@ -113,31 +78,34 @@ class Builder:
         assert state is not None
         old = state.loaded
         config = old.config
-        content_stamps = _stamps(self.root / "content", folders=True)
-        static_stamps = _stamps(self.root / "static")
+        tree = files.walk(self.root, "content")
+        content_stamps = tree.stamps()
+        static_tree = files.walk(self.root, "static")
+        if static_tree.errors:
+            raise BuildError(list(static_tree.errors))
+        static_stamps = static_tree.stamps()
         report = Report(full=False)
         if static_stamps != state.static:
-            self._sync_static(static_stamps, state.static, report)
+            self._sync_static(static_tree, state.static, report)
             state.static = static_stamps
 
         changed_paths = {p for p, stamp in content_stamps.items() if state.content.get(p) != stamp}
         removed_paths = set(state.content) - set(content_stamps)
         if not changed_paths and not removed_paths:
+            report.unchanged = not report.written and not report.removed
             return report
 
         if content_stamps.keys() == state.content.keys():
             # Only edits: the same files and folders as last time (which built, so without
             # layout problems): what content.discover found then still holds.
-            listing, errors = state.listing, []
+            found, errors = state.found, []
         else:
-            found, errors = content.discover(config)
-            listing = _Listing.of(found)
-        found = listing.found
+            found, errors = content.discover(tree)
         previous = {d.path: d for d in old.docs}
         kept = {
-            i: previous[shown]
-            for i, (shown, stamped) in enumerate(zip(listing.shown, listing.stamped, strict=True))
-            if stamped not in changed_paths and shown in previous
+            i: previous[file.rel]
+            for i, (_, file) in enumerate(found)
+            if file.rel not in changed_paths and file.rel in previous
         }
         changed = [(i, item) for i, item in enumerate(found) if i not in kept]
         parsed, problems, failed = content.load_files(config, [item for _, item in changed])
@@ -203,41 +171,29 @@ class Builder:
 
         for name, text in rendered.items():
             if old.pages.get(name) != pages[name]:
-                _write_file(self.out / name, text)
+                write.replace_file(self.out / name, text.encode())
                 report.written.append(name)
         for name in sorted(set(old.pages) - set(pages)):
             (self.out / name).unlink(missing_ok=True)
             report.removed.append(name)
             _prune(self.out / name, self.out)
         report.rendered = len(stale)
-        loaded = pipeline.Loaded(config, site, pages, tuple(docs), bodies, anchors, env)
-        self.state = _State(
-            state.settings, state.static, content_stamps, listing, loaded, signatures
+        loaded = pipeline.Loaded(
+            config, site, pages, tuple(docs), bodies, anchors, env, static_tree
         )
+        self.state = _State(state.settings, state.static, content_stamps, found, loaded, signatures)
         return report
 
-    def _sync_static(self, now: dict[str, Stamp], before: dict[str, Stamp], report: Report) -> None:
-        static = (self.root / "static").resolve()
-        for path in sorted(set(now) - set(before) | {p for p in now if before.get(p) != now[p]}):
-            rel = Path(path).relative_to(static)
-            target = self.out / "static" / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-            report.written.append(f"static/{rel.as_posix()}")
-        for path in sorted(set(before) - set(now)):
-            rel = Path(path).relative_to(static)
-            (self.out / "static" / rel).unlink(missing_ok=True)
-            report.removed.append(f"static/{rel.as_posix()}")
-
-
-def _write_file(target: Path, text: str) -> None:
-    """Replace one file atomically, so a reader never sees half of it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(text.encode("utf-8"))
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, target)
+    def _sync_static(self, tree: files.Tree, before: dict[str, Stamp], report: Report) -> None:
+        now = {f.rel: f for f in tree.files}
+        for rel in sorted(now):
+            if before.get(rel) != now[rel].stamp:
+                write.replace_file(self.out / rel, files.read(now[rel].path))
+                report.written.append(rel)
+        for rel in sorted(set(before) - set(now)):
+            if not rel.endswith("/"):
+                (self.out / rel).unlink(missing_ok=True)
+                report.removed.append(rel)
 
 
 def _prune(path: Path, top: Path) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import content, links, model, render, search, uptodate, write
+from . import content, files, links, model, render, search, uptodate, write
 from .cache import DocumentCache
 from .config import Config, base_url_problem, load_config
 from .content import Document
@@ -26,6 +26,7 @@ class Loaded:
     bodies: dict[str, str]  # document path -> body HTML with links resolved
     anchors: dict[str, tuple[links.AnchorCheck, ...]]  # document path -> its #anchor links
     env: Any  # the Jinja2 environment, templates compiled
+    static: files.Tree  # the static files to copy
 
 
 def resolve_links(
@@ -86,6 +87,8 @@ def load(
     env = render.make_env(config, root / "templates")
     # The templates compile here while worker processes parse the content.
     docs, errors, failed = content.load_all(config, cache, lambda: render.compile_templates(env))
+    static = files.walk(root, "static")
+    errors.extend(static.errors + files.walk(root, "templates").errors)
     keep = cache.save if cache is not None and save_cache else _nothing  # parsed, even if broken
     try:
         site = model.build_site(config, docs, drafts=drafts)
@@ -103,7 +106,7 @@ def load(
     errors = links.check_anchors(checks, ids_by_url(pages))
     if errors:
         raise BuildError(errors)
-    return Loaded(config, site, pages, tuple(docs), bodies, anchors, env)
+    return Loaded(config, site, pages, tuple(docs), bodies, anchors, env, static)
 
 
 def _nothing() -> None:
@@ -127,13 +130,15 @@ def build(
     use_cache: bool = True,
 ) -> tuple[Loaded, Path]:
     """Build the site into ``out`` (default: the config's output folder) atomically."""
-    target = out if out is not None else root / load_config(root).output
-    write.refuse_unsafe_output(target, root)  # before anything, the cache included, is written
+    # Refused before anything, the cache included, is read or written.
+    target = write.check_output(out if out is not None else root / load_config(root).output, root)
     with write.staged(target) as folder:  # swapped in for target only if all of this succeeds
-        loaded = load(root, base_url, drafts, use_cache=use_cache, into=folder)
+        loaded = load(
+            root, base_url, drafts, use_cache=use_cache, save_cache=use_cache, into=folder
+        )
         for name, text in hosting_files(loaded.config).items():
             write.put(folder, name, text)
-        write.copy_static(root / "static", folder)
+        write.copy_static(loaded.static, folder)
         if search_index:
             search.index(folder)  # before the swap, so the index goes live with its pages
     return loaded, target
@@ -148,8 +153,7 @@ def build_unless_current(
 ) -> tuple[Loaded | None, Path]:
     """``build``, skipped (returning no Loaded) when no input changed since the last build
     into ``out`` and the output is still as that build left it."""
-    target = (out if out is not None else root / load_config(root).output).resolve()
-    write.refuse_unsafe_output(target, root)
+    target = write.check_output(out if out is not None else root / load_config(root).output, root)
     fingerprint = uptodate.inputs_hash(root, (base_url, drafts, search_index))  # before reading
     if uptodate.is_current(root, target, fingerprint):
         return None, target

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import html
 import http.server
+import ipaddress
 import mimetypes
+import sys
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from . import write
 from .errors import BuildError
 from .incremental import Builder
 
@@ -27,7 +32,9 @@ RELOAD_JS = b"""// Live reload for `build.py serve` only; never part of the buil
 })();
 """
 TAG = '<script src="/__sitegen/reload.js" data-generation="{}" defer></script>'
-WATCHED = ("content", "templates", "static", "site.toml")
+WATCHED_FOLDERS = ("content", "templates", "static")
+WATCHED = (*WATCHED_FOLDERS, "site.toml")
+IDLE_SECONDS = 60  # a connection that sends nothing for this long is closed
 
 
 class State:
@@ -60,7 +67,15 @@ def error_page(errors: list[str]) -> bytes:
 
 def resolve_request(state: State, raw_path: str) -> Path | None:
     """The file a request path names inside the output folder, or None if it names nothing
-    there: encoded dots and slashes, backslashes and absolute paths all come to None."""
+    there: encoded dots and slashes, backslashes, absolute paths, names too long for the file
+    system and anything else that cannot be looked up all come to None."""
+    try:
+        return _resolve(state, raw_path)
+    except (OSError, ValueError):
+        return None
+
+
+def _resolve(state: State, raw_path: str) -> Path | None:
     path = unquote(urlsplit(raw_path).path)
     if "\\" in path or "\x00" in path or not path.startswith(state.base_path):
         return None
@@ -78,23 +93,63 @@ def resolve_request(state: State, raw_path: str) -> Path | None:
     return target if target.is_file() else None
 
 
-def make_handler(state: State) -> type[http.server.BaseHTTPRequestHandler]:
+def host_allowed(header: str | None, listen_host: str) -> bool:
+    """Whether a request's Host header names this server: its own address, localhost, or (when
+    it listens on every address) any IP address. A name that only resolves here, as in DNS
+    rebinding, is refused, so a web page elsewhere cannot read the preview."""
+    if header is None:
+        return True  # HTTP/1.0 clients may leave it out; browsers always send it
+    try:
+        name = urlsplit("//" + header.strip()).hostname or ""
+    except ValueError:
+        return False
+    if name in ("localhost", "127.0.0.1", "::1", listen_host.strip("[]").lower()):
+        return True
+    if listen_host in ("0.0.0.0", "::", ""):
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+def make_handler(
+    state: State, listen_host: str = "127.0.0.1"
+) -> type[http.server.BaseHTTPRequestHandler]:
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "sitegen-preview"
+        timeout = IDLE_SECONDS  # read when the class is made
 
         def log_message(self, format: str, *args: object) -> None:
             pass
+
+        def handle(self) -> None:
+            # A browser that goes away or falls silent is not news.
+            with contextlib.suppress(ConnectionError, TimeoutError):
+                super().handle()
 
         def do_HEAD(self) -> None:
             self.do_GET(head=True)
 
         def do_GET(self, head: bool = False) -> None:
+            if not host_allowed(self.headers.get("Host"), listen_host):
+                return self._send(403, "text/plain", b"Forbidden: unknown Host\n", head)
+            try:
+                self._get(head)
+            except (ConnectionError, TimeoutError):
+                raise
+            except Exception as exc:  # a bug here must not cost the editor the preview
+                print(f"preview: could not answer {self.path!r}: {exc!r}", file=sys.stderr)
+                self._send(500, "text/plain", b"The preview server failed on this request\n", head)
+
+        def _get(self, head: bool) -> None:
             path = urlsplit(self.path).path
             if path == RELOAD_PATH:
                 return self._send(200, "text/javascript", RELOAD_JS, head)
             if path == EVENTS_PATH:
-                return self._events()
+                return self._events(head)
             if path == "/" and state.base_path != "/":
                 return self._redirect(state.base_path)
             if state.errors:
@@ -138,10 +193,14 @@ def make_handler(state: State) -> type[http.server.BaseHTTPRequestHandler]:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        def _events(self) -> None:
+        def _events(self, head: bool) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
+            if head:
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             self.end_headers()
             seen = -1
             try:
@@ -164,14 +223,85 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        kind, exc = sys.exc_info()[:2]
+        if kind is not None and issubclass(kind, (ConnectionError, TimeoutError)):
+            return  # a client that disconnects is not news
+        print(f"preview: a request from {client_address} failed: {exc!r}", file=sys.stderr)
 
-def watch(root: Path, rebuild: Callable[[], None], stop: threading.Event) -> None:
-    """Rebuild after each batch of changes to the site's sources."""
+
+class _Either:
+    """Set when either event is: the stop signal watchfiles polls."""
+
+    def __init__(self, *events: threading.Event) -> None:
+        self.events = events
+
+    def is_set(self) -> bool:
+        return any(e.is_set() for e in self.events)
+
+
+def watch(
+    root: Path,
+    rebuild: Callable[[], None],
+    stop: threading.Event,
+    ready: threading.Event | None = None,
+) -> None:
+    """Rebuild after each batch of changes to the site's sources, until ``stop`` is set; set
+    ``ready`` once every watch is in place.
+
+    Folders are watched, never single files: editors that save by writing a new file and
+    renaming it over the old one (gedit, vim, `sed -i`) replace the file's inode, and a watch on
+    the old inode would never fire again. The project folder itself is watched without its
+    subfolders (for site.toml, and for a source folder that comes or goes); each source folder
+    with everything below it. A failure of the watcher restarts it. Each time a watch is (re)made
+    the site is rebuilt once, for what was saved while there was no watch (quiet when nothing
+    was)."""
     import watchfiles
 
-    paths = [root / name for name in WATCHED if (root / name).exists()]
-    for _changes in watchfiles.watch(*paths, stop_event=stop, debounce=20, step=10):
-        rebuild()
+    restart = threading.Event()
+    folders_ready, top_ready = threading.Event(), threading.Event()
+
+    def top(change: object, path: str) -> bool:
+        return Path(path).name in WATCHED and Path(path).parent == root
+
+    def loop(paths: list[Path], until: Any, made: threading.Event, **options: Any) -> None:
+        # Timeouts make the generator yield (empty) once its watch exists, and not only on a
+        # change: the first yield says the watch is in place.
+        first = True
+        for changes in watchfiles.watch(
+            *paths, stop_event=until, debounce=20, step=10, rust_timeout=100,
+            yield_on_timeout=True, **options,
+        ):  # fmt: skip
+            if first or changes:
+                if any(Path(path).name in WATCHED_FOLDERS for _, path in changes):
+                    restart.set()  # a source folder came or went: watch the new set
+                made.set()
+                rebuild()
+            first = False
+
+    def folders() -> None:
+        while not stop.is_set():
+            restart.clear()
+            paths = [root / name for name in WATCHED_FOLDERS if (root / name).is_dir()]
+            try:
+                if paths:
+                    loop(paths, _Either(stop, restart), folders_ready)
+                else:
+                    folders_ready.set()
+                    restart.wait(1.0)  # until the project folder's watch sees one appear
+            except Exception:  # e.g. a watched folder removed under the watcher: watch again
+                restart.wait(0.2)
+
+    threading.Thread(target=folders, daemon=True).start()
+    if ready is not None:
+        threading.Thread(
+            target=lambda: (folders_ready.wait(), top_ready.wait(), ready.set()), daemon=True
+        ).start()
+    while not stop.is_set():
+        try:
+            loop([root], stop, top_ready, recursive=False, watch_filter=top)
+        except Exception:
+            stop.wait(0.2)
 
 
 def settle_heap(full: bool) -> None:
@@ -211,6 +341,50 @@ class SearchIndexer:
                 self.say(str(exc))
 
 
+def rebuilder(
+    builder: Builder,
+    state: State,
+    say: Callable[[str], None],
+    reindex: Callable[[], None] | None = None,
+) -> Callable[[], None]:
+    """The one rebuild that the first build and every watched change run, one at a time. Any
+    failure is shown in the browser and the terminal; none stops the watching."""
+    lock = threading.Lock()
+
+    def show(lines: list[str]) -> None:
+        say("\n".join(lines) + f"\n{len(lines)} problem(s); the preview shows them until fixed.")
+        state.published(lines)
+
+    def rebuild() -> None:
+        with lock:
+            started = time.perf_counter()
+            try:
+                report = builder.build()
+            except BuildError as exc:
+                return show([str(e) for e in exc.errors])
+            except OSError as exc:
+                return show([str(e) for e in write.failed(exc, builder.out).errors])
+            except Exception as exc:  # a bug, not the editor's mistake: keep watching
+                return show(
+                    [
+                        f"the build failed unexpectedly: {type(exc).__name__}: {exc}\n"
+                        "    hint: this is a bug in the generator; please report it with the "
+                        "change you just saved. Saving again retries."
+                    ]
+                )
+            if report.unchanged and not state.errors:
+                return  # a look that found nothing new: nothing to say
+            took = (time.perf_counter() - started) * 1000
+            what = "full build" if report.full else f"{len(report.written)} file(s) written"
+            say(f"Rebuilt in {took:.0f} ms ({what})")
+            state.published([])
+            if reindex and (report.full or report.written or report.removed):
+                reindex()
+            settle_heap(full=report.full)
+
+    return rebuild
+
+
 def run(
     root: Path,
     host: str,
@@ -223,34 +397,14 @@ def run(
     """Build once, then serve and rebuild on every change until interrupted."""
     state = State(builder.out, base_path)
     indexer = SearchIndexer(builder.out, say) if search else None
-    lock = threading.Lock()
-
-    def rebuild() -> None:
-        with lock:
-            started = time.perf_counter()
-            try:
-                report = builder.build()
-            except BuildError as exc:
-                lines = [str(e) for e in exc.errors]
-                say(
-                    "\n".join(lines)
-                    + f"\n{len(lines)} problem(s); the preview shows them until fixed."
-                )
-                state.published(lines)
-                return
-            took = (time.perf_counter() - started) * 1000
-            what = "full build" if report.full else f"{len(report.written)} file(s) written"
-            say(f"Rebuilt in {took:.0f} ms ({what})")
-            state.published([])
-            if indexer and (report.full or report.written or report.removed):
-                indexer.request()
-            settle_heap(full=report.full)
-
+    rebuild = rebuilder(builder, state, say, indexer.request if indexer else None)
     rebuild()
-    server = PreviewServer((host, port), make_handler(state))
+    server = PreviewServer((host, port), make_handler(state, host))
     stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(root, rebuild, stop), daemon=True)
+    ready = threading.Event()
+    watcher = threading.Thread(target=watch, args=(root, rebuild, stop, ready), daemon=True)
     watcher.start()
+    ready.wait(timeout=10)  # so that a save right after this line is seen
     say(f"Previewing at http://{host}:{server.server_address[1]}{base_path} (Ctrl-C to stop)")
     try:
         server.serve_forever()

@@ -1,43 +1,170 @@
-"""Write the built site atomically: into a temporary folder, then swapped into place."""
+"""Write the built site safely: only into a folder the generator owns, one build at a time,
+into a temporary folder that is swapped into place only when the whole build succeeded.
+
+The output folder belongs to the generator. A build replaces it only when it is missing, empty,
+or carries the marker file (``.sitegen-output``) that every build writes into its output.
+Anything else (a folder holding other files, a repository, anything in ``.git``, a file, the
+project's own folders) is refused before a byte is read or written.
+"""
 
 from __future__ import annotations
 
 import ctypes
+import errno
+import fcntl
 import os
 import shutil
 import signal
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from . import interrupts
+from . import files, interrupts
 from .errors import BuildError, SiteError
 
 TMP_PREFIX = ".sitegen-tmp-"
+MARKER = ".sitegen-output"
+MARKER_TEXT = (
+    "This folder was written by the site generator (build.py). Each build replaces the whole\n"
+    "folder. Without this file the generator refuses to touch it.\n"
+)
+SOURCES = ("content", "templates", "static")
 _RENAME_EXCHANGE = 2
+_held: dict[str, int] = {}  # output folders whose lock this process holds, with a count
 
 
-def refuse_unsafe_output(out: Path, root: Path) -> None:
-    """Refuse output folders whose replacement by a build would destroy something else."""
-    out, root = out.resolve(), root.resolve()
-    sources = [root / "content", root / "templates", root / "static"]
-    unsafe = (
-        out in (Path("/"), Path.home().resolve(), root)
-        or out in root.parents
-        or any(out == s or s in out.parents for s in sources)
-    )
-    if unsafe:
-        raise BuildError(
-            [
-                SiteError(
-                    str(out),
-                    None,
-                    "refusing to write the site here: the whole folder is replaced by each build",
-                    "use a folder of its own, e.g. --out _site",
-                )
-            ]
+def _refuse(out: Path, message: str, hint: str) -> BuildError:
+    return BuildError([SiteError(str(out), None, message, hint)])
+
+
+def check_output(out: Path, root: Path) -> Path:
+    """The real path of ``out`` if a build may replace it; else raise BuildError, saying why.
+
+    Reads no input and writes nothing."""
+    given = out
+    out, root = Path(os.path.realpath(out)), Path(os.path.realpath(root))
+    hint = "build into a folder of its own, e.g. --out _site"
+    if ".git" in out.parts:
+        raise _refuse(given, "refusing to write into a git repository's .git folder", hint)
+    if out == root or out in root.parents or out == Path(os.path.realpath(Path.home())):
+        raise _refuse(given, "refusing to replace the project folder or a folder above it", hint)
+    for name in SOURCES:
+        source = root / name
+        if out == source or source in out.parents:
+            raise _refuse(given, f"refusing to write into the site's sources ({name}/)", hint)
+    if os.path.lexists(out) and not out.is_dir():
+        raise _refuse(given, "refusing to replace a file with the site: it is not a folder", hint)
+    if out.is_dir():
+        _check_owned(given, out, hint)
+    return out
+
+
+def _check_owned(given: Path, out: Path, hint: str) -> None:
+    try:
+        names = sorted(os.listdir(out))
+    except OSError as exc:
+        raise _refuse(given, f"cannot read the output folder: {exc.strerror}", hint) from None
+    if ".git" in names:
+        raise _refuse(
+            given, "refusing to replace a folder that holds a git repository (.git)", hint
         )
+    if names and MARKER not in names:
+        shown = ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
+        raise _refuse(
+            given,
+            f"refusing to replace a folder the generator did not create (it holds {shown})",
+            "build into a new or empty folder; if this is an old build of this site, delete it "
+            "yourself first",
+        )
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold the lock of the output folder ``out`` (a real path) for the block: one build at a
+    time writes it. Another process holding it is a BuildError naming its pid; the same process
+    may take it again (``serve`` holds it while its rebuilds take it)."""
+    key = str(out)
+    if key in _held:
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
+    path = out.parent / f"{TMP_PREFIX}{out.name}.lock"
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise failed(exc, out) from None
+    fd = _acquire(out, path)
+    _held[key] = 1
+    try:
+        yield
+    finally:
+        del _held[key]
+        with _signals_deferred():
+            with suppress(OSError):
+                os.unlink(path)
+            os.close(fd)
+
+
+def _acquire(out: Path, path: Path) -> int:
+    """Open and lock the lock file; retry when the file was replaced meanwhile (a holder that
+    finished removes it)."""
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise failed(exc, out) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            os.close(fd)
+            raise BuildError(
+                [
+                    SiteError(
+                        str(out),
+                        None,
+                        f"another build is writing this folder (pid {holder})",
+                        "wait for it to finish, stop the preview (Ctrl-C) that holds it, or "
+                        "build into another folder with --out",
+                    )
+                ]
+            ) from None
+        try:
+            same = os.fstat(fd).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            return fd
+        os.close(fd)
+
+
+def failed(exc: OSError, out: Path, tmp: Path | None = None) -> BuildError:
+    """A failed write, copy or rename as an editor's error: which path, and why."""
+    where = exc.filename or out
+    if tmp is not None and str(where).startswith(str(tmp)):
+        where = str(out) + str(where)[len(str(tmp)) :]  # name the file as it would have been
+    reason = exc.strerror or str(exc)
+    hints = {
+        errno.ENOSPC: "the disk is full: free some space and build again",
+        errno.EDQUOT: "your disk quota is used up: free some space and build again",
+        errno.EACCES: "you may not write there: check the folder's permissions",
+        errno.EPERM: "you may not write there: check the folder's permissions",
+        errno.EROFS: "the disk is read-only: build into another folder with --out",
+    }
+    hint = hints.get(exc.errno or 0, "check the folder and the disk, then build again")
+    return BuildError(
+        [
+            SiteError(
+                str(where), None, f"could not write the site: {reason}", hint + "; nothing changed"
+            )
+        ]
+    )
 
 
 @contextmanager
@@ -69,10 +196,10 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def clean_stale(out: Path) -> None:
-    """Remove temporary folders that an earlier, killed build may have left beside ``out``."""
-    parent = out.resolve().parent
-    if parent.is_dir():
-        for stale in parent.glob(f"{TMP_PREFIX}{out.name}-*"):
+    """Remove temporary folders that an earlier, killed build left beside ``out``. Only the
+    holder of the output's lock calls this, so no running build's folder is removed."""
+    for stale in out.parent.glob(f"{TMP_PREFIX}{out.name}-*"):
+        if stale.is_dir() and not stale.is_symlink():
             shutil.rmtree(stale, ignore_errors=True)
 
 
@@ -95,39 +222,76 @@ def put(folder: Path, rel: str, data: str | bytes) -> None:
         file.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
-@contextmanager
-def staged(out: Path) -> Iterator[Path]:
-    """A new, empty folder beside ``out`` to build into, swapped in for ``out`` when the block
-    ends without an error.
-
-    Until the swap, ``out`` is untouched; if the block fails or the build is interrupted, the
-    temporary folder is removed and the previous site stays as it was.
-    """
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale(out)
-    with _signals_deferred():  # so an interrupt cannot fall between mkdtemp and the try
-        tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{out.name}-", dir=out.parent))
+def replace_file(target: Path, data: bytes) -> None:
+    """Replace one file atomically, so a reader never sees half of it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
-        yield tmp
-        interrupts.check()  # one that Python swallowed on the way still stops the swap
-        os.chmod(tmp, 0o755)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
     except BaseException:
         with _signals_deferred():
-            shutil.rmtree(tmp, ignore_errors=True)
+            Path(tmp).unlink(missing_ok=True)
         raise
-    # From here on an interrupt waits: the swap and the cleanup happen together or not at all.
-    with _signals_deferred():
-        if not (out.exists() and _exchange(tmp, out)):
-            if out.exists():
-                os.rename(out, f"{tmp}.old")
-                os.rename(tmp, out)
-                os.rename(f"{tmp}.old", tmp)
-            else:
-                os.rename(tmp, out)
-        shutil.rmtree(tmp, ignore_errors=True)  # now the previous site, if there was one
 
 
-def copy_static(static: Path, folder: Path) -> None:
-    if static.is_dir():
-        shutil.copytree(static, folder / "static", dirs_exist_ok=True)
+def copy_static(tree: files.Tree, folder: Path) -> None:
+    """Copy the static files found by the walk (their bytes, never a link) into ``folder``."""
+    for file in tree.files:
+        put(folder, file.rel, files.read(file.path))
+
+
+@contextmanager
+def staged(out: Path) -> Iterator[Path]:
+    """A new, empty folder beside ``out`` (a real path that check_output allowed) to build
+    into, swapped in for ``out`` when the block ends without an error.
+
+    Until the swap, ``out`` is untouched; if the block fails or the build is interrupted, the
+    temporary folder is removed and the previous site stays as it was. Every failed write is a
+    BuildError naming the file and the reason."""
+    with locked(out):
+        clean_stale(out)
+        try:
+            with _signals_deferred():  # so an interrupt cannot fall between mkdtemp and the try
+                tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{out.name}-", dir=out.parent))
+        except OSError as exc:
+            raise failed(exc, out) from None
+        try:
+            yield tmp
+            put(tmp, MARKER, MARKER_TEXT)
+            interrupts.check()  # one that Python swallowed on the way still stops the swap
+            os.chmod(tmp, 0o755)
+            if out.is_dir():  # a file may have been put there while this build ran
+                _check_owned(out, out, "build into a folder of its own, e.g. --out _site")
+        except BaseException as exc:
+            with _signals_deferred():
+                shutil.rmtree(tmp, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise failed(exc, out, tmp) from None
+            raise
+        # From here on an interrupt waits: the swap and the cleanup happen together or not at
+        # all.
+        with _signals_deferred():
+            try:
+                _swap(tmp, out)
+            except OSError as exc:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise failed(exc, out) from None
+            shutil.rmtree(tmp, ignore_errors=True)  # now the previous site, if there was one
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    if os.path.lexists(out) and _exchange(tmp, out):
+        return
+    if os.path.lexists(out):
+        os.rename(out, f"{tmp}.old")
+        try:
+            os.rename(tmp, out)
+        except OSError:
+            os.rename(f"{tmp}.old", out)  # put the previous site back
+            raise
+        os.rename(f"{tmp}.old", tmp)
+    else:
+        os.rename(tmp, out)

@@ -119,33 +119,32 @@ def real_site(tmp_path_factory) -> Path:
     return out
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_serve(site: Path):
-    """Run `build.py serve` on a free port; return (process, port) once it is listening."""
+def start_serve(site: Path, *args: str):
+    """Run `build.py serve` on a port the system picks; return (process, port) once it is
+    listening (the port is read from the line it prints)."""
+    import re
     import subprocess
     import sys
-    import time
 
-    port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "--root", str(site), "serve", "--port", str(port)],
+        [
+            sys.executable,
+            str(REPO / "build.py"),
+            "--root",
+            str(site),
+            "serve",
+            "--port",
+            "0",
+            *args,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    deadline = time.time() + 60
     lines = []
-    while time.time() < deadline:
-        line = proc.stdout.readline()
+    for line in proc.stdout:  # the test's timeout bounds this; serve prints as it starts
         lines.append(line)
-        if "Previewing at" in line:
-            return proc, port
+        if match := re.search(r"Previewing at http://[^:]+:(\d+)/", line):
+            return proc, int(match.group(1))
     proc.kill()
     pytest.fail("serve did not start:\n" + "".join(lines))

@@ -148,7 +148,7 @@ def test_unsafe_output_folders_are_refused(tmp_path, run, bad, monkeypatch):
     before = tree_digest(site)
     result = run(site, "build", "--out", target)
     assert result.code == 1
-    assert "refusing to write the site here" in result.err
+    assert "refusing to" in result.err
     assert tree_digest(site) == before
 
 

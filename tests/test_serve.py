@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -11,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import make_site, start_serve
+from .conftest import REPO, make_site, start_serve
 
 
 @pytest.fixture
@@ -85,3 +91,173 @@ def test_save_reloads_the_browser_and_errors_show_until_fixed(served, browser):
     save(path, good.replace("An article without sources.", "Fixed again."))
     wait_for(page, lambda: "Fixed again." in page.inner_text("body"))
     page.close()
+
+
+# --- watching: atomic saves, crashes -----------------------------------------------------------
+
+
+def atomic_save(path: Path, text: str) -> None:
+    """Save as gedit, vim or `sed -i` do: write a new file, rename it over the old one."""
+    tmp = path.with_name(f".{path.name}.new")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def next_report(proc) -> str:
+    """The next thing serve says about a rebuild (the test's timeout bounds the wait)."""
+    for line in proc.stdout:
+        if line.startswith("Rebuilt") or "problem(s)" in line:
+            return line
+    raise AssertionError("serve stopped")
+
+
+def test_atomic_saves_of_site_toml_are_seen_every_time(served):
+    site, origin, proc = served
+    toml = site / "site.toml"
+    text = toml.read_text()
+    for n in range(3):
+        atomic_save(toml, text.replace('title = "Fixture Site"', f'title = "Renamed {n}"'))
+        assert next_report(proc).startswith("Rebuilt")
+        assert f"Renamed {n}" in fetch(origin + "/sub/")[1]
+    atomic_save(toml, text.replace("[site]", "[site"))  # broken
+    assert "problem(s)" in next_report(proc)
+    status, body = fetch(origin + "/sub/")
+    assert status == 500 and "site.toml:" in body
+    atomic_save(toml, text)  # fixed: the page comes back
+    assert next_report(proc).startswith("Rebuilt")
+    assert fetch(origin + "/sub/")[0] == 200
+
+
+def test_a_content_folder_replaced_whole_is_still_watched(served):
+    site, origin, proc = served
+    faq = site / "content/faq"
+    moved = site / "faq-old"
+    shutil.copytree(faq, moved)
+    shutil.rmtree(faq)
+    next_report(proc)
+    os.replace(moved, faq)  # as a `git checkout` or a sync tool may do
+    assert next_report(proc).startswith("Rebuilt")
+    question = next(faq.glob("*.md"))
+    atomic_save(question, question.read_text() + "\nAdded after the folder came back.\n")
+    assert next_report(proc).startswith("Rebuilt")
+    assert "Added after the folder came back." in fetch(origin + "/sub/faq/")[1]
+
+
+def test_a_crashing_build_is_shown_and_the_next_save_retries(tmp_path):
+    from sitegen import serve
+    from sitegen.incremental import Report
+
+    class Flaky:
+        out = tmp_path
+        calls = 0
+
+        def build(self):
+            self.calls += 1
+            if self.calls == 1:
+                raise RuntimeError("boom")
+            if self.calls == 2:
+                raise OSError(28, "No space left on device", str(tmp_path / "x.html"))
+            return Report(full=False, written=["index.html"])
+
+    said: list[str] = []
+    state = serve.State(tmp_path, "/")
+    rebuild = serve.rebuilder(Flaky(), state, said.append)
+    rebuild()
+    assert "the build failed unexpectedly: RuntimeError: boom" in state.errors[0]
+    rebuild()
+    assert "could not write the site: No space left on device" in state.errors[0]
+    rebuild()
+    assert state.errors == [] and said[-1].startswith("Rebuilt")
+
+
+# --- requests it cannot serve ------------------------------------------------------------------
+
+
+def raw(port: int, request: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(request)
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    return data
+
+
+def get(port: int, target: str, host: str = "127.0.0.1", method: str = "GET") -> bytes:
+    return raw(
+        port, f"{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+    )
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/sub/" + "a" * 300,
+        "/sub/" + "a" * 5000 + "/",
+        "/sub/%ff%fe%00",
+        "/sub/%C0%AE%C0%AE/",
+        "/sub/\x7f",
+    ],
+)
+def test_odd_requests_get_a_clean_4xx(served, target):
+    _, origin, _ = served
+    port = int(origin.rsplit(":", 1)[1])
+    reply = get(port, target)
+    assert reply.split(b" ")[1] in (b"400", b"404", b"414"), reply[:200]
+
+
+def test_head_on_the_reload_stream_returns_at_once(served):
+    _, origin, _ = served
+    port = int(origin.rsplit(":", 1)[1])
+    reply = get(port, "/__sitegen/events", method="HEAD")  # returns: the server closes
+    assert reply.startswith(b"HTTP/1.1 200") and reply.endswith(b"\r\n\r\n")
+
+
+@pytest.mark.parametrize("host", ["evil.example", "attacker.com:80", "127.0.0.1.nip.io"])
+def test_a_foreign_host_header_is_forbidden(served, host):
+    _, origin, _ = served
+    port = int(origin.rsplit(":", 1)[1])
+    assert get(port, "/sub/", host=host).startswith(b"HTTP/1.1 403")
+    for good in (f"127.0.0.1:{port}", f"localhost:{port}"):
+        assert get(port, "/sub/", host=good).startswith(b"HTTP/1.1 200")
+
+
+def test_clients_that_disconnect_leave_no_trace(served):
+    _, origin, proc = served
+    port = int(origin.rsplit(":", 1)[1])
+    for _ in range(20):
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            s.sendall(b"GET /sub/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        # closed with a reset before the answer is read
+    assert get(port, "/sub/").startswith(b"HTTP/1.1 200")
+    proc.terminate()
+    rest = proc.stdout.read()
+    assert "Traceback" not in rest and "BrokenPipe" not in rest and "Error" not in rest
+
+
+def test_an_idle_connection_is_closed(tmp_path, monkeypatch):
+    from sitegen import serve
+
+    monkeypatch.setattr(serve, "IDLE_SECONDS", 1)
+    server = serve.PreviewServer(("127.0.0.1", 0), serve.make_handler(serve.State(tmp_path, "/")))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with socket.create_connection(server.server_address, timeout=30) as s:
+            assert s.recv(1) == b""  # the server hung up on a client that said nothing
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "http"])
+def test_a_port_out_of_range_is_a_usage_error(tmp_path, port):
+    site = make_site(tmp_path / "site")
+    done = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--root", str(site), "serve", "--port", port],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "is not a port number (0 to 65535)" in done.stderr and "Traceback" not in done.stderr

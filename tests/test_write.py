@@ -1,0 +1,354 @@
+"""The output folder is the generator's alone; writes that fail are failed builds; one build at a
+time per output folder."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sitegen import pipeline, write
+
+from .conftest import REPO, make_site, tree_digest
+
+BUILD = [sys.executable, str(REPO / "build.py")]
+
+
+def everything(folder: Path) -> dict[str, str]:
+    """Every file below ``folder``, .git included, with its hash: to prove nothing changed."""
+    return tree_digest(folder) if folder.is_dir() else {}
+
+
+def git_repo(site: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(site)], check=True)
+    subprocess.run(["git", "-C", str(site), "add", "-A"], check=True)
+    subprocess.run(
+        ["git", "-C", str(site), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"],
+        check=True,
+    )
+
+
+# --- which folders a build may replace -------------------------------------------------------
+
+
+REFUSED = {
+    ".git": "refusing to write into a git repository's .git folder",
+    ".git/objects": "refusing to write into a git repository's .git folder",
+    ".git/new-folder": "refusing to write into a git repository's .git folder",
+    ".": "refusing to replace the project folder",
+    "..": "refusing to replace the project folder",
+    "content": "refusing to write into the site's sources (content/)",
+    "content/articles/new": "refusing to write into the site's sources (content/)",
+    "templates": "refusing to write into the site's sources (templates/)",
+    "static/sub": "refusing to write into the site's sources (static/)",
+    "docs": "refusing to replace a folder the generator did not create (it holds screenshots)",
+    "some-folder": "refusing to replace a folder the generator did not create (it holds a.txt, b",
+    "README.md": "refusing to replace a file with the site",
+    "link-to-docs": "refusing to replace a folder the generator did not create",
+    "has-git": "refusing to replace a folder that holds a git repository (.git)",
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    site = make_site(tmp_path / "site")
+    (site / "docs/screenshots").mkdir(parents=True)
+    (site / "docs/screenshots/home.png").write_bytes(b"\x89PNG")
+    (site / "some-folder").mkdir()
+    for name in ("a.txt", "b.txt", "c.txt", "d.txt", "e.txt"):
+        (site / "some-folder" / name).write_text(name)
+    (site / "README.md").write_text("# read me\n")
+    (site / "link-to-docs").symlink_to(site / "docs")
+    (site / "has-git").mkdir()
+    (site / "has-git" / write.MARKER).write_text("")
+    (site / "has-git/.git").mkdir()
+    (site / "has-git/.git/HEAD").write_text("ref: refs/heads/gh-pages\n")
+    git_repo(site)
+    return site
+
+
+@pytest.mark.parametrize("where", ["--out", "site.toml"])
+@pytest.mark.parametrize("target", sorted(REFUSED))
+def test_a_folder_the_generator_did_not_make_is_never_touched(project, where, target):
+    if where == "site.toml":
+        toml = project / "site.toml"
+        toml.write_text(toml.read_text().replace("[site]\n", f'[site]\noutput = "{target}"\n'))
+    before = everything(project.parent)
+    args = ["--out", str(project / target)] if where == "--out" else []
+    result = subprocess.run(
+        [*BUILD, "--root", str(project), "build", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stdout
+    assert REFUSED[target] in result.stderr
+    assert "hint:" in result.stderr and "Traceback" not in result.stderr
+    assert everything(project.parent) == before
+    assert not (project / ".sitegen-cache").exists()  # refused before anything was written
+
+
+def test_home_and_the_file_system_root_are_refused(tmp_path, run, monkeypatch):
+    site = make_site(tmp_path / "site")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for target in ("/", str(tmp_path)):
+        result = run(site, "build", "--out", target)
+        assert result.code == 1 and "refusing to replace the project folder" in result.err
+
+
+def test_serve_refuses_an_output_it_does_not_own(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    (site / "_site").mkdir()
+    (site / "_site/notes.txt").write_text("mine")
+    result = run(site, "serve", "--port", "0")
+    assert result.code == 1
+    assert "_site: refusing to replace a folder the generator did not create" in result.err
+    assert (site / "_site/notes.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("state", ["missing", "empty", "marked", "missing parents"])
+def test_a_missing_empty_or_marked_folder_is_replaced(tmp_path, run, state):
+    site = make_site(tmp_path / "site")
+    out = tmp_path / ("a/b/out" if state == "missing parents" else "out")
+    if state in ("empty", "marked"):
+        out.mkdir()
+    if state == "marked":
+        (out / write.MARKER).write_text("")
+        (out / "old-page.html").write_text("from an earlier build")
+    result = run(site, "build", "--out", str(out), "--no-search")
+    assert result.code == 0, result.err
+    assert (out / write.MARKER).read_text() == write.MARKER_TEXT
+    assert not (out / "old-page.html").exists()
+    assert (out / "index.html").is_file()
+    # A second build replaces its own output.
+    assert run(site, "build", "--out", str(out), "--no-search", "--force").code == 0
+
+
+def test_a_file_put_into_the_output_during_a_build_stops_the_swap(tmp_path, monkeypatch):
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    out.mkdir()
+    real_copy = write.copy_static
+
+    def copy_then_intrude(tree, folder):
+        real_copy(tree, folder)
+        (out / "photo.jpg").write_bytes(b"someone else's")
+
+    monkeypatch.setattr(write, "copy_static", copy_then_intrude)
+    with pytest.raises(pipeline.BuildError, match="did not create"):
+        pipeline.build(site, out, search_index=False)
+    assert sorted(p.name for p in out.iterdir()) == ["photo.jpg"]
+    assert not list(tmp_path.glob(".sitegen-tmp-*"))
+
+
+# --- writes that fail --------------------------------------------------------------------------
+
+
+def built(site: Path, out: Path) -> dict[str, str]:
+    pipeline.build(site, out, search_index=False, use_cache=False)
+    return tree_digest(out)
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EACCES, errno.EROFS, errno.EIO])
+@pytest.mark.parametrize("after", [0, 3, 12])
+def test_a_failed_write_fails_the_build_and_keeps_the_previous_site(
+    tmp_path, run, monkeypatch, code, after
+):
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    before = built(site, out)
+    real_put = write.put
+    calls = []
+
+    def failing_put(folder, rel, data):
+        calls.append(rel)
+        if len(calls) > after:
+            raise OSError(code, os.strerror(code), os.path.join(folder, rel))
+        real_put(folder, rel, data)
+
+    monkeypatch.setattr(write, "put", failing_put)
+    result = run(site, "build", "--out", str(out), "--no-search", "--force")
+    assert result.code == 1
+    assert f"could not write the site: {os.strerror(code)}" in result.err
+    assert str(out) in result.err and ".sitegen-tmp" not in result.err
+    assert "Traceback" not in result.err
+    assert tree_digest(out) == before
+    assert not list(tmp_path.glob(".sitegen-tmp-*"))
+
+
+def test_a_failed_swap_puts_the_previous_site_back(tmp_path, monkeypatch):
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    before = built(site, out)
+    monkeypatch.setattr(write, "_exchange", lambda a, b: False)  # the portable path
+    real_rename = os.rename
+    failures = []
+
+    def failing_rename(a, b):  # the new site's move into place fails, once
+        if str(b) == str(out) and ".sitegen-tmp" in str(a) and not failures:
+            failures.append(a)
+            raise OSError(errno.EIO, "Input/output error", str(b))
+        real_rename(a, b)
+
+    monkeypatch.setattr(os, "rename", failing_rename)
+    with pytest.raises(pipeline.BuildError, match="Input/output error"):
+        pipeline.build(site, out, search_index=False, use_cache=False)
+    assert tree_digest(out) == before
+    assert not list(tmp_path.glob(".sitegen-tmp-*"))
+
+
+def test_the_portable_swap_replaces_the_site(tmp_path, monkeypatch):
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    built(site, out)
+    (site / "content/articles/first-article.md").write_text(
+        (site / "content/articles/first-article.md").read_text() + "\nA new line.\n"
+    )
+    monkeypatch.setattr(write, "_exchange", lambda a, b: False)
+    pipeline.build(site, out, search_index=False, use_cache=False)
+    assert "A new line." in (out / "articles/first-article/index.html").read_text()
+    assert not list(tmp_path.glob(".sitegen-tmp-*"))
+
+
+@contextlib.contextmanager
+def small_disk(path: Path, size: str, read_only: bool = False):
+    """A tmpfs of ``size`` mounted at ``path`` (root on Linux; CI runs as root)."""
+    path.mkdir()
+    options = f"size={size}" + (",ro" if read_only else "")
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], capture_output=True
+    )
+    if done.returncode != 0:
+        message = "cannot mount a tmpfs here: " + done.stderr.decode().strip()
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def test_a_full_disk_at_any_point_is_a_clear_error_and_the_site_survives(tmp_path):
+    """On a real small disk, fill it to every level between "the new site does not start" and
+    "it fits": each build ends in success or in exit 1 naming the disk, never a traceback, and
+    a failed one leaves the previous site byte-identical and no temporary folder."""
+    site = make_site(tmp_path / "site")
+    with small_disk(tmp_path / "disk", "8m") as disk:
+        out = disk / "out"
+        first = subprocess.run(
+            [*BUILD, "--root", str(site), "build", "--out", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert first.returncode == 0, first.stderr
+        before = tree_digest(out)
+        used = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+        outcomes = set()
+        free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+        for keep in range(0, used + 200_000, max(used // 12, 4096)):
+            filler = disk / "filler"
+            filler.write_bytes(b"\0" * max(free - keep - 4096, 0))
+            result = subprocess.run(
+                [*BUILD, "--root", str(site), "build", "--out", str(out), "--force"],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            filler.unlink()
+            assert "Traceback" not in result.stderr
+            assert result.returncode in (0, 1), result.stderr
+            if result.returncode == 1:
+                assert (
+                    "could not write the site" in result.stderr
+                    or ("search index is incomplete" in result.stderr)
+                    or "search indexing failed" in result.stderr
+                ), result.stderr
+                assert tree_digest(out) == before
+            else:
+                assert (out / "pagefind/pagefind-entry.json").stat().st_size > 0
+                before = tree_digest(out)
+            assert [p.name for p in disk.iterdir()] == ["out"]
+            outcomes.add(result.returncode)
+        assert outcomes == {0, 1}
+
+
+def test_a_read_only_disk_is_a_clear_error(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    with small_disk(tmp_path / "disk", "1m", read_only=True) as disk:
+        result = run(site, "build", "--out", str(disk / "out"), "--no-search")
+    assert result.code == 1
+    assert "could not write the site: Read-only file system" in result.err
+
+
+@pytest.mark.parametrize("under", ["a-file", "/proc"])
+def test_an_output_under_a_file_or_a_system_folder_is_a_clear_error(tmp_path, run, under):
+    site = make_site(tmp_path / "site")
+    (tmp_path / "a-file").write_text("x")
+    parent = tmp_path / under if under == "a-file" else Path(under)
+    result = run(site, "build", "--out", str(parent / "sub/out"), "--no-search")
+    assert result.code == 1
+    assert "could not write the site" in result.err and "Traceback" not in result.err
+    assert (tmp_path / "a-file").read_text() == "x"
+
+
+# --- one build at a time -----------------------------------------------------------------------
+
+
+def test_a_second_build_is_told_who_holds_the_folder(tmp_path):
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    before = built(site, out)
+    with write.locked(out):
+        result = subprocess.run(
+            [*BUILD, "--root", str(site), "build", "--out", str(out), "--force"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert list(tmp_path.glob(".sitegen-tmp-out.lock"))  # ours, still there
+    assert result.returncode == 1
+    assert f"another build is writing this folder (pid {os.getpid()})" in result.stderr
+    assert tree_digest(out) == before
+    assert not list(tmp_path.glob(".sitegen-tmp-*"))  # the lock file goes with its holder
+
+
+def test_builds_racing_into_one_folder_never_break_each_other(tmp_path):
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    command = [*BUILD, "--root", str(site), "build", "--out", str(out), "--force"]
+    for _ in range(4):
+        procs = [
+            subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(3)
+        ]
+        results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+        for p in procs:
+            p.stdout.close()
+            p.stderr.close()
+        assert any(code == 0 for code, _ in results)
+        for code, err in results:
+            assert "Traceback" not in err
+            assert code == 0 or "another build is writing this folder" in err, err
+        assert (out / "index.html").is_file() and (out / write.MARKER).is_file()
+        assert not list(tmp_path.glob(".sitegen-tmp-*"))
+
+
+def test_the_next_build_removes_what_a_killed_one_left(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    built(site, out)
+    stale = tmp_path / ".sitegen-tmp-out-abc123"
+    (stale / "articles").mkdir(parents=True)
+    (tmp_path / ".sitegen-tmp-out.lock").write_text("999999\n")  # its holder died
+    (tmp_path / ".sitegen-tmp-other-abc").mkdir()  # another output's: not ours to remove
+    assert run(site, "build", "--out", str(out), "--no-search", "--force").code == 0
+    assert sorted(p.name for p in tmp_path.glob(".sitegen-tmp-*")) == [".sitegen-tmp-other-abc"]
+    shutil.rmtree(tmp_path / ".sitegen-tmp-other-abc")
