@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -80,13 +81,110 @@ class Config:
         return next(t for t in self.topics if t.id == topic_id)
 
 
+# Characters no setting may hold: C0 and C1 controls (a tab or newline in a title or URL ends
+# up in HTML attributes, XML, robots.txt and terminals) and the Unicode line separators.
+CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+HOST_RE = re.compile(
+    r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$"
+)
+URL_PATH_RE = re.compile(r"^[A-Za-z0-9._~/%-]*$")
+
+
+def control_problem(value: str) -> str | None:
+    match = CONTROL_RE.search(value)
+    if match:
+        return f"must not contain control characters (found U+{ord(match.group()):04X})"
+    return None
+
+
+def url_problem(url: str, what: str = "base_url", path_and_query: bool = False) -> str | None:
+    """What is wrong with a web address that goes into every page, feed and sitemap, or None:
+    scheme http or https, a host that parses, no credentials, no white space or control
+    characters, and (unless ``path_and_query``) a plain path with no query or fragment."""
+    if CONTROL_RE.search(url) or any(c.isspace() for c in url):
+        return f"{what} must not contain spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        return f"{what} '{url}' is not a valid address ({exc})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{what} '{url}' needs a scheme (https://) and a host"
+    if "@" in parts.netloc:
+        return f"{what} must not contain a user name or password"
+    host = parts.hostname
+    if not HOST_RE.match(host):
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            return f"{what} host '{host}' is not a valid host name"
+    if port == 0:
+        return f"{what} port must be between 1 and 65535"
+    if path_and_query:
+        return None if not re.search(r"[\"'<>\\`]", url) else f"{what} holds a quote or bracket"
+    if "?" in url or "#" in url:
+        return f"{what} must not carry a query or a fragment"
+    if not URL_PATH_RE.match(parts.path):
+        return f"{what} path may hold only letters, digits and . _ ~ / - %"
+    return None
+
+
+def base_url_problem(url: str) -> str | None:
+    """What is wrong with a base URL (from site.toml or --base-url), or None."""
+    return url_problem(url)
+
+
+def _text_check(value: Any) -> str | None:
+    return control_problem(value) if isinstance(value, str) else None
+
+
+def _range(low: float, high: float) -> Any:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None  # the type check reports it
+        if value != value or not low <= value <= high:  # NaN compares unequal to itself
+            return f"must be between {low:g} and {high:g}, not {value}"
+        return None
+
+    return check
+
+
+def _slug_check(value: Any) -> str | None:
+    if isinstance(value, str) and not SLUG_RE.match(value):
+        return f"'{value}' may hold only lowercase letters, digits and hyphens"
+    return None
+
+
+def _cname_check(value: Any) -> str | None:
+    if isinstance(value, str) and value and not HOST_RE.match(value):
+        return f"'{value}' is not a bare host name (no https://, path, port or spaces)"
+    return None
+
+
+def _help_url_check(value: Any) -> str | None:
+    if not isinstance(value, str) or not value:
+        return None
+    if value.startswith("https://"):
+        return url_problem(value, "help url", path_and_query=True)
+    if re.match(r"^(tel|sms):\+?[0-9][0-9-]*$", value) or re.match(
+        r"^mailto:[^@\s\"'<>]+@[a-z0-9.-]+$", value
+    ):
+        return None
+    return (
+        f"help url '{value}' must be an https:// address, tel: or sms: with a number "
+        "(e.g. tel:988), or mailto: with an address"
+    )
+
+
 @dataclass(frozen=True)
 class Key:
-    """One key of the schema: its Python type, whether it is required, and a hint for editors."""
+    """One key of the schema: its Python type, whether it is required, a hint for editors, and
+    a check of its value (text without control characters unless said otherwise)."""
 
     type: type | tuple[type, ...]
     required: bool = False
     hint: str = ""
+    check: Any = _text_check
 
 
 SCHEMA: dict[str, dict[str, Key]] = {
@@ -94,17 +192,26 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "title": Key(str, True, 'the site\'s name, e.g. title = "Crying in therapy"'),
         "description": Key(str, True, "one sentence shown to search engines"),
         "base_url": Key(
-            str, True, 'where the site is published, e.g. "https://user.github.io/repo/"'
+            str,
+            True,
+            'where the site is published, e.g. "https://user.github.io/repo/"',
+            lambda v: url_problem(v) if isinstance(v, str) else None,
         ),
         "language": Key(str, hint='a language tag such as "en" or "en-GB"'),
         "output": Key(str, hint='the folder the site is written to, e.g. "_site"'),
-        "help_page": Key(str, hint="the slug of the page in content/pages/ with crisis lines"),
-        "cname": Key(str, hint='a custom domain for GitHub Pages, e.g. "example.org"'),
+        "help_page": Key(
+            str, hint="the slug of the page in content/pages/ with crisis lines", check=_slug_check
+        ),
+        "cname": Key(
+            str, hint='a custom domain for GitHub Pages, e.g. "example.org"', check=_cname_check
+        ),
         "feed_content": Key(str, hint='"summary" or "full"'),
-        "feed_entries": Key(int, hint="how many articles the feed holds"),
+        "feed_entries": Key(int, hint="how many articles the feed holds", check=_range(1, 10000)),
     },
     "topics": {
-        "id": Key(str, True, 'lowercase letters, digits and hyphens, e.g. id = "benefits"'),
+        "id": Key(
+            str, True, 'lowercase letters, digits and hyphens, e.g. id = "benefits"', _slug_check
+        ),
         "title": Key(str, True),
         "description": Key(str, True),
     },
@@ -113,15 +220,15 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "region": Key(str, True),
         "name": Key(str, True),
         "contact": Key(str, True),
-        "url": Key(str, hint="an https:// or tel: link"),
+        "url": Key(str, hint="an https:// or tel: link", check=_help_url_check),
     },
     "quality": {
-        "min_sources": Key(int),
-        "max_review_age_days": Key(int),
-        "max_median_grade": Key((int, float)),
-        "max_grade": Key((int, float)),
-        "max_summary_length": Key(int),
-        "min_articles_per_topic": Key(int),
+        "min_sources": Key(int, check=_range(0, 100)),
+        "max_review_age_days": Key(int, check=_range(1, 36500)),
+        "max_median_grade": Key((int, float), check=_range(0, 30)),
+        "max_grade": Key((int, float), check=_range(0, 30)),
+        "max_summary_length": Key(int, check=_range(20, 1000)),
+        "min_articles_per_topic": Key(int, check=_range(0, 1000)),
     },
 }
 ARRAYS = {"topics", "help"}  # sections written as [[name]]
@@ -136,16 +243,6 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
 
 def _type_name(t: type | tuple[type, ...]) -> str:
     return "a number" if isinstance(t, tuple) else TYPE_NAMES.get(t, t.__name__)
-
-
-def base_url_problem(url: str) -> str | None:
-    """What is wrong with a base URL (from site.toml or --base-url), or None."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return f"base_url '{url}' needs a scheme and a host"
-    if parts.query or parts.fragment:
-        return "base_url must not carry a query or a fragment"
-    return None
 
 
 def _normalise_base_url(url: str) -> str:
@@ -179,15 +276,32 @@ class _Locator:
 
 def load_config(root: Path, name: str = "site.toml") -> Config:
     """Read and validate ``root/site.toml``; raise BuildError with every problem found."""
-    path = root / name
-    if not path.is_file():
-        raise BuildError([SiteError(name, None, "no site.toml found", f"create {path}")])
+    from . import files
+
+    found = files.walk(root, name)  # the same rules as every other input: no FIFO, no links out
+    if found.errors:
+        raise BuildError(list(found.errors))
+    if not found.files:
+        raise BuildError([SiteError(name, None, "no site.toml found", f"create {root / name}")])
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = files.read(found.files[0].path).decode("utf-8-sig")
+    except OSError as exc:
+        raise BuildError([files.unreadable(name, exc)]) from None
     except UnicodeDecodeError:
         raise BuildError([SiteError(name, None, "site.toml is not valid UTF-8 text")]) from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise BuildError(
+            [
+                SiteError(
+                    name,
+                    None,
+                    "arrays or tables are nested too deeply",
+                    "site.toml needs no nesting beyond [[topics]] and [[help]]",
+                )
+            ]
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         line = int(match.group(1)) if match else None
@@ -246,6 +360,14 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
                     or not isinstance(value, spec.type)
                 ):
                     err(section, pos, key, f"'{key}' must be {_type_name(spec.type)}", spec.hint)
+                elif (problem := spec.check(value)) is not None:
+                    err(
+                        section,
+                        pos,
+                        key,
+                        f"'{key}' {problem}" if problem.startswith("must") else problem,
+                        spec.hint,
+                    )
             for key, spec in keys.items():
                 if spec.required and key not in entry and section in data:
                     err(
@@ -260,15 +382,6 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
 
     site = tables["site"][0] if tables["site"] else {}
     base_url = site.get("base_url")
-    problem = base_url_problem(base_url) if isinstance(base_url, str) else None
-    if problem:
-        err(
-            "site",
-            None,
-            "base_url",
-            problem,
-            'write it in full, e.g. "https://user.github.io/repo/"',
-        )
     language = site.get("language", "en")
     if isinstance(language, str) and not LANG_RE.match(language):
         err("site", None, "language", f"'{language}' is not a language tag", 'e.g. "en" or "en-GB"')
@@ -279,26 +392,9 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
     for index, topic in enumerate(tables["topics"]):
         topic_id = topic.get("id")
         if isinstance(topic_id, str):
-            if not SLUG_RE.match(topic_id):
-                err(
-                    "topics",
-                    index,
-                    "id",
-                    f"topic id '{topic_id}' is not a valid id",
-                    "use lowercase letters, digits and hyphens",
-                )
             if topic_id in seen_ids:
                 err("topics", index, "id", f"topic id '{topic_id}' is declared twice")
             seen_ids.add(topic_id)
-    for index, line in enumerate(tables["help"]):
-        url = line.get("url", "")
-        if isinstance(url, str) and url and not re.match(r"^(https://|tel:|sms:|mailto:)", url):
-            err(
-                "help",
-                index,
-                "url",
-                f"help url '{url}' must start with https://, tel:, sms: or mailto:",
-            )
 
     if errors:
         raise BuildError(errors)

@@ -10,10 +10,10 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from . import files, frontmatter, markup, parallel
+from . import files, frontmatter, limits, markup, parallel
 from .cache import DocumentCache, entry_key
 from .cache import fingerprint as cache_fingerprint
-from .config import SLUG_RE, Config, did_you_mean
+from .config import SLUG_RE, Config, control_problem, did_you_mean
 from .errors import BuildError, SiteError
 
 KINDS = {"articles": "article", "faq": "faq", "pages": "page"}
@@ -98,6 +98,9 @@ def _text(value: Any, ctx: _Context) -> str | None:
     if not isinstance(value, str) or not value.strip():
         ctx.error(f"'{ctx.key}' must be text", f"for example: {ctx.key}: Some words")
         return None
+    if problem := control_problem(value):
+        ctx.error(f"'{ctx.key}' {problem}", "a YAML escape such as \\x1b made one: remove it")
+        return None
     return value.strip()
 
 
@@ -177,6 +180,10 @@ def _sources(value: Any, ctx: _Context) -> tuple[Source, ...] | None:
         for key in ("venue", "doi", "url", "id"):
             if key in item and not isinstance(item[key], str):
                 ctx.error(f"source {n}: '{key}' must be text", line=line)
+                bad = True
+        for key, value in item.items():
+            if isinstance(value, str) and (problem := control_problem(value)):
+                ctx.error(f"source {n}: '{key}' {problem}", line=line)
                 bad = True
         if bad:
             continue
@@ -318,6 +325,28 @@ def from_front_matter(
                     f"add a line '{key}: ...' to the front matter",
                 )
             )
+    published, updated = values.get("published"), values.get("updated")
+    if published and updated and updated < published:
+        errors.append(
+            SiteError(
+                shown,
+                parsed.key_lines.get("updated"),
+                f"'updated' ({updated}) is before 'published' ({published})",
+                "updated is the date of the last change: on or after the first publication",
+            )
+        )
+    if not parsed.body.strip():
+        errors.append(
+            SiteError(
+                shown,
+                parsed.body_line,
+                "no text below the front matter",
+                "write the " + ("answer" if kind == "faq" else "text") + " below the second '---'",
+            )
+        )
+    too_much = limits.check(parsed.body, parsed.body_line, shown)
+    if too_much:
+        raise BuildError(errors + too_much)  # not converted: that could take minutes
     sources = values.get("sources") or ()
     keys = tuple(s.id for s in sources if s.id)
     prefix = f"{slug}-" if kind == "faq" else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,11 +17,21 @@ class SiteError:
     hint: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        text = f"{where}: {self.message}"
-        if self.hint:
-            text += f"\n    hint: {self.hint}"
+        path, message, hint = (_visible(t) for t in (self.path, self.message, self.hint))
+        where = f"{path}:{self.line}" if self.line else path
+        text = f"{where}: {message}"
+        if hint:
+            text += f"\n    hint: {hint}"
         return text
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _visible(text: str) -> str:
+    """Control characters (an ESC from a file name or a key could drive the terminal) shown as
+    escapes such as \\x1b instead of being printed."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class BuildError(Exception):

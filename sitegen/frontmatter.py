@@ -8,9 +8,12 @@ from typing import Any
 
 import yaml
 
+from . import limits
 from .errors import BuildError, SiteError
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
+# Control characters no text file needs: all C0 controls but tab, newline and carriage return,
+# DEL, and the C1 controls (often a sign of text decoded with the wrong encoding).
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 FENCE = re.compile(r"^---[ \t]*$")
 
 
@@ -77,11 +80,12 @@ class Parsed:
 
 def decode(raw: bytes, path: str) -> str:
     """Bytes to text: UTF-8 with an optional byte-order mark, line endings made plain."""
-    if len(raw) > MAX_FILE_BYTES:
+    if len(raw) > limits.MAX_FILE_BYTES:
         raise fail(
             path,
             None,
-            f"file is {len(raw) / 1048576:.1f} MB; the limit is {MAX_FILE_BYTES // 1048576} MB",
+            f"file is {len(raw) / 1048576:.1f} MB; the limit is "
+            f"{limits.MAX_FILE_BYTES // 1048576} MB",
             "split it into several articles",
         )
     try:
@@ -94,12 +98,13 @@ def decode(raw: bytes, path: str) -> str:
             f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
             "save the file as UTF-8 in your editor",
         ) from None
-    if "\x00" in text:
+    control = CONTROL_RE.search(text)
+    if control:
         raise fail(
             path,
-            text[: text.index("\x00")].count("\n") + 1,
-            "file contains a NUL byte",
-            "is this a text file?",
+            text.count("\n", 0, control.start()) + 1,
+            f"file contains a control character (U+{ord(control.group()):04X})",
+            "it is invisible in most editors: delete the character, or retype the line",
         )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

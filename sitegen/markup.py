@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import html
 import itertools
 import re
@@ -50,7 +51,9 @@ ALLOWED_CLASSES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
-CITE_PATTERN = r"\[@([a-z0-9]+(?:-[a-z0-9]+)*)\]"
+# Any key, spaces around it allowed ("[@ bylsma2011 ]"): one that matches no source is an error
+# naming it, never text left on the page.
+CITE_PATTERN = r"\[@[ \t]*([^\]\s]+)[ \t]*\]"
 # nh3 writes each attribute after exactly one space, so a literal space anchors these patterns:
 # a fast literal scan (``\b`` instead made them the slowest step after Markdown itself).
 ID_RE = re.compile(r' id="([^"]*)"')
@@ -219,11 +222,34 @@ def scope_ids(fragment: str, prefix: str) -> str:
     return re.sub(r' href="#([^"]*)"', lambda m: f' href="#{prefix}{m.group(1)}"', fragment)
 
 
-def _line_of(needle: str, body_lines: list[str], first_line: int) -> int:
-    for offset, text in enumerate(body_lines):
-        if needle in text:
-            return first_line + offset
-    return first_line
+class _Lines:
+    """File lines of things found in a body, in one pass for things found in order: each search
+    starts where the last one ended (links appear in the HTML in the order of the text) and
+    only a miss searches from the top again (a reference-style link's target stands below)."""
+
+    def __init__(self, body: str, first_line: int) -> None:
+        self.body = body
+        self.first_line = first_line
+        self.starts = [0, *(m.end() for m in re.finditer("\n", body))]
+        self.cursor = 0
+        self.seen: dict[str, int] = {}
+
+    def of(self, needle: str) -> int:
+        at = self.body.find(needle, self.cursor)
+        if at < 0:
+            if needle not in self.seen:
+                self.seen[needle] = self.body.find(needle)
+            at = self.seen[needle]
+            if at < 0:
+                return self.first_line
+        else:
+            self.cursor = at + len(needle)
+        return self.first_line + bisect.bisect_right(self.starts, at) - 1
+
+    def at(self, match: re.Match[str] | None) -> int:
+        """The file line of a match in the body (the body's first line without one)."""
+        start = match.start() if match else 0
+        return self.first_line + bisect.bisect_right(self.starts, start) - 1
 
 
 def convert(
@@ -236,14 +262,11 @@ def convert(
     md.unknown_cites = []  # type: ignore[attr-defined]
     md.used_cites = []  # type: ignore[attr-defined]
     safe = scope_ids(smarten(sanitize(md.convert(body))), id_prefix)
-    lines = body.split("\n")
-    links = tuple(
-        (value, _line_of(html.unescape(value), lines, body_line))
-        for _, value in URL_ATTR_RE.findall(safe)
-    )
+    lines = _Lines(body, body_line)
+    links = tuple((value, lines.of(html.unescape(value))) for _, value in URL_ATTR_RE.findall(safe))
     headings = tuple(_flatten(md.toc_tokens, id_prefix))  # type: ignore[attr-defined]
     unknown = tuple(
-        (key, _line_of(f"[@{key}]", lines, body_line))
+        (key, lines.at(re.search(rf"\[@[ \t]*{re.escape(key)}[ \t]*\]", body)))
         for key in dict.fromkeys(md.unknown_cites)  # type: ignore[attr-defined]
     )
     text = html.unescape(TAG_RE.sub(" ", safe))

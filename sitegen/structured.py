@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 from typing import Any
@@ -103,6 +104,7 @@ class Structured:
             if self.config.base_path != "/"
             else self.config.base_url.rstrip("/")
         )
+        host = html.escape(host, quote=True)  # an attribute value, whatever the settings said
         return ROOT_LINK_RE.sub(lambda m: f' {m.group(1)}="{host}/', fragment)
 
     def globals(self) -> dict[str, Any]:

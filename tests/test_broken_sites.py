@@ -98,7 +98,7 @@ def test_oversized_file_gets_a_clear_limit(tmp_path, run):
     )
     result = run(site, "build", "--out", str(tmp_path / "out"))
     assert result.code == 1
-    assert "content/articles/huge.md: file is 2.1 MB; the limit is 2 MB" in result.err
+    assert "content/articles/huge.md: file is 2.1 MB; the limit is 1 MB" in result.err
 
 
 def test_symlink_out_of_the_project_is_refused(tmp_path, run):
@@ -123,9 +123,11 @@ def test_bom_and_crlf_simply_work(tmp_path, run):
     assert "<h1>Windows</h1>" in page and "<p>Hello.</p>" in page
 
 
-def test_empty_body_builds(tmp_path, run):
+def test_an_empty_body_is_an_error(tmp_path, run):
     site = make_site(tmp_path / "site")
     (site / "content/articles/empty.md").write_text(
-        "---\ntitle: Empty\nsummary: Nothing yet.\ntopics: [alpha]\npublished: 2026-01-01\n---\n"
+        "---\ntitle: Empty\nsummary: Nothing yet.\ntopics: [alpha]\npublished: 2026-01-01\n---\n\n  \n"
     )
-    assert run(site, "build", "--out", str(tmp_path / "out")).code == 0
+    result = run(site, "build", "--out", str(tmp_path / "out"))
+    assert result.code == 1
+    assert "content/articles/empty.md:7: no text below the front matter" in result.err

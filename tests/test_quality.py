@@ -56,7 +56,7 @@ def test_each_gate_names_the_file(tmp_path):
     toml = (
         (site / "site.toml")
         .read_text()
-        .replace("max_review_age_days = 100000", "max_review_age_days = 365")
+        .replace("max_review_age_days = 36500", "max_review_age_days = 365")
     )
     (site / "site.toml").write_text(toml)
     errors = "\n".join(strict(site))
