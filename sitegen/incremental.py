@@ -165,7 +165,8 @@ class Builder:
             for a in group
             if recheck_all or path in reparsed or a.page in touched_pages
         ]
-        errors = links.check_anchors(checks, pipeline.ids_by_url(pages))
+        errors = render.repeated_ids(fresh_pages)
+        errors += links.check_anchors(checks, pipeline.ids_by_url(pages))
         if errors:
             raise BuildError(errors)
 

@@ -44,16 +44,20 @@ def page_urls(site: Site) -> set[str]:
 
 
 def resolve(
-    doc: Document, site: Site, urls: set[str], unreadable: set[str] = frozenset()
+    doc: Document,
+    site: Site,
+    urls: set[str],
+    unreadable: set[str] = frozenset(),
+    statics: frozenset[str] = frozenset(),
 ) -> tuple[Resolved, list[SiteError]]:
     """Rewrite ``doc``'s links under the base path; report targets that do not exist.
 
-    Links to ``unreadable`` files (those with errors of their own) are not reported again.
+    Links to ``unreadable`` files (those with errors of their own) are not reported again;
+    ``statics`` are the files in static/ by their path from the root (static/style.css).
     """
     by_path = site.by_path
     drafts = site.draft_paths
     url = site.config.url
-    static = site.config.root / "static"
     own_page = url_of(doc).split("#")[0]
     errors: list[SiteError] = []
     anchors: list[AnchorCheck] = []
@@ -70,8 +74,18 @@ def resolve(
             continue
         if parts.path.startswith("/"):
             target = parts.path.lstrip("/")
-            if target.startswith("static/") and (static / target[7:]).is_file():
+            if target in statics:  # exactly as the walk found it: no "..", no hidden files
                 rewritten[raw] = url(target)
+                continue
+            if target.startswith("static/"):
+                errors.append(
+                    SiteError(
+                        doc.path,
+                        line,
+                        f"link to {parts.path}: no such file in static/",
+                        "link to a file in static/ by its path, e.g. /static/style.css",
+                    )
+                )
                 continue
             page = target if target in urls or target.endswith("/") else target + "/"
             if page not in urls:

@@ -214,6 +214,46 @@ def sanitize(fragment: str) -> str:
     )
 
 
+# Ids the templates give the page around a body (the skip link's target, landmarks, list
+# headings) and the prefix of reference-list entries. A body's own id that would clash is
+# renamed (a heading "Main" gets id "main-1"), so every link lands on what it means. Inside an
+# FAQ answer (scoped by its slug) the clashes are the answer's own wrapper and references.
+CHROME_IDS = frozenset(
+    {
+        "main", "footer-help", "toc-heading", "related-heading", "references", "faq-toc",
+        "topic-articles", "topic-faq", "home-help", "home-topics", "home-articles", "home-faq",
+        "search-fallback", "search-form", "search-input", "search-status", "search-results",
+    }
+)  # fmt: skip
+SCOPED_CHROME_IDS = frozenset({"answer", "references"})
+CHROME_PREFIX = "ref-"
+
+
+def unclash_ids(fragment: str, scoped: bool) -> tuple[str, dict[str, str]]:
+    """Rename the fragment's ids that would clash with the page around it; return the new
+    fragment and the renames (old id -> new id), same-page links to them included."""
+    chrome = SCOPED_CHROME_IDS if scoped else CHROME_IDS
+    ids = ID_RE.findall(fragment)
+    taken = set(ids) | chrome
+    renames: dict[str, str] = {}
+    for old in ids:
+        if (old in chrome or old.startswith(CHROME_PREFIX)) and old not in renames:
+            n = 1
+            while f"{old}-{n}" in taken:
+                n += 1
+            renames[old] = f"{old}-{n}"
+            taken.add(renames[old])
+    if renames:
+        fragment = ID_RE.sub(lambda m: f' id="{renames.get(m.group(1), m.group(1))}"', fragment)
+        # Same-page links follow the heading they named, except citation links ("#ref-…"),
+        # which always mean the reference list.
+        moved = {k: v for k, v in renames.items() if not k.startswith(CHROME_PREFIX)}
+        fragment = re.sub(
+            r' href="#([^"]*)"', lambda m: f' href="#{moved.get(m.group(1), m.group(1))}"', fragment
+        )
+    return fragment, renames
+
+
 def scope_ids(fragment: str, prefix: str) -> str:
     """Prefix every id and same-page link, so several fragments can share one page."""
     if not prefix:
@@ -261,10 +301,11 @@ def convert(
     md.cite_keys = cite_keys  # type: ignore[attr-defined]
     md.unknown_cites = []  # type: ignore[attr-defined]
     md.used_cites = []  # type: ignore[attr-defined]
-    safe = scope_ids(smarten(sanitize(md.convert(body))), id_prefix)
+    safe, renames = unclash_ids(smarten(sanitize(md.convert(body))), scoped=bool(id_prefix))
+    safe = scope_ids(safe, id_prefix)
     lines = _Lines(body, body_line)
     links = tuple((value, lines.of(html.unescape(value))) for _, value in URL_ATTR_RE.findall(safe))
-    headings = tuple(_flatten(md.toc_tokens, id_prefix))  # type: ignore[attr-defined]
+    headings = tuple(_flatten(md.toc_tokens, id_prefix, renames))  # type: ignore[attr-defined]
     unknown = tuple(
         (key, lines.at(re.search(rf"\[@[ \t]*{re.escape(key)}[ \t]*\]", body)))
         for key in dict.fromkeys(md.unknown_cites)  # type: ignore[attr-defined]
@@ -281,12 +322,12 @@ def convert(
     )
 
 
-def _flatten(tokens: list[dict], prefix: str) -> list[Heading]:
+def _flatten(tokens: list[dict], prefix: str, renames: dict[str, str]) -> list[Heading]:
     out: list[Heading] = []
     for token in tokens:
         text = smarten(html.unescape(TAG_RE.sub("", token["name"])))
-        out.append(Heading(token["level"], prefix + token["id"], text))
-        out.extend(_flatten(token["children"], prefix))
+        out.append(Heading(token["level"], prefix + renames.get(token["id"], token["id"]), text))
+        out.extend(_flatten(token["children"], prefix, renames))
     return out
 
 

@@ -34,9 +34,10 @@ def resolve_links(
 ) -> tuple[dict[str, str], dict[str, tuple[links.AnchorCheck, ...]], list[SiteError]]:
     """Resolve the links of ``docs``: their bodies, their anchor checks, and the errors."""
     urls = links.page_urls(site)
+    statics = frozenset(f.rel for f in files.walk(site.config.root, "static").files)
     bodies, anchors, errors = {}, {}, []
     for doc in docs:
-        resolved, problems = links.resolve(doc, site, urls, unreadable)
+        resolved, problems = links.resolve(doc, site, urls, unreadable, statics)
         bodies[doc.path] = resolved.html
         anchors[doc.path] = resolved.anchors
         errors.extend(problems)
@@ -103,7 +104,7 @@ def load(
     # The parsed documents are saved for the next build while the workers render.
     pages = render.render_all(site, env, bodies, build_time(site), into, meanwhile=keep)
     checks = [a for group in anchors.values() for a in group]
-    errors = links.check_anchors(checks, ids_by_url(pages))
+    errors = render.repeated_ids(pages) + links.check_anchors(checks, ids_by_url(pages))
     if errors:
         raise BuildError(errors)
     return Loaded(config, site, pages, tuple(docs), bodies, anchors, env, static)

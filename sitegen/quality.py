@@ -71,6 +71,18 @@ def check(site: Site, today: date) -> list[SiteError]:
     errors: list[SiteError] = []
     grades: dict[str, float] = {}
 
+    for doc in site.documents:
+        for key in ("published", "updated", "reviewed"):
+            when = getattr(doc, key)
+            if when is not None and when > today:
+                errors.append(
+                    SiteError(
+                        doc.path,
+                        doc.line(key),
+                        f"'{key}' is in the future ({when}; today is {today})",
+                        "use the date it actually happened",
+                    )
+                )
     for doc in site.articles + site.pages:
         if len(doc.summary) > q.max_summary_length:
             errors.append(

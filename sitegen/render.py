@@ -6,7 +6,10 @@ import hashlib
 import json
 import math
 import re
+import signal
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -70,6 +73,7 @@ def make_env(config: Config, templates: Path) -> jinja2.Environment:
         auto_reload=False,
     )
     env.globals.update(
+        range=_capped_range,
         config=config,
         url=config.url,
         abs_url=config.abs_url,
@@ -173,17 +177,22 @@ class Page:
 
     digest: bytes
     ids: frozenset[str]
+    repeated: tuple[str, ...] = ()  # ids used more than once: a build error
 
     @classmethod
     def of(cls, text: str) -> Page:
-        return cls(
-            hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest(),
-            frozenset(
-                m.group(1)
-                for m in PAGE_ID_RE.finditer(text)
-                if m.start() and text[m.start() - 1].isspace()
-            ),
+        found = [
+            m.group(1)
+            for m in PAGE_ID_RE.finditer(text)
+            if m.start() and text[m.start() - 1].isspace()
+        ]
+        ids = frozenset(found)
+        repeated = (
+            ()
+            if len(ids) == len(found)
+            else tuple(sorted({i for i in found if found.count(i) > 1}))
         )
+        return cls(hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest(), ids, repeated)
 
 
 def render_all(
@@ -225,6 +234,21 @@ def render_specs(env: jinja2.Environment, specs: list[PageSpec]) -> dict[str, st
     return _collected(specs, parallel.fork_map(_render_one, specs, env))
 
 
+def repeated_ids(pages: dict[str, Page]) -> list[SiteError]:
+    """An error for each page that uses an id twice: a #link to it could land on either."""
+    return [
+        SiteError(
+            name,
+            None,
+            f"the id '{repeated}' is used twice on this page",
+            "rename the heading, {#id} or file name that makes it (an FAQ entry's file name is "
+            "its id on the FAQ page)",
+        )
+        for name, page in sorted(pages.items())
+        for repeated in page.repeated
+    ]
+
+
 def _collected(specs: list[PageSpec], results: list[Any]) -> dict[str, Any]:
     errors = [r for r in results if isinstance(r, SiteError)]
     if errors:
@@ -255,7 +279,8 @@ def prepare(
 
 def _render_one(env: jinja2.Environment, spec: PageSpec) -> str | SiteError:
     try:
-        return env.get_template(spec.template).render(page_url=spec.url, **spec.context)
+        with time_limit(MAX_RENDER_SECONDS):
+            text = env.get_template(spec.template).render(page_url=spec.url, **spec.context)
     except jinja2.TemplateNotFound as exc:
         return SiteError(
             f"templates/{exc.name}",
@@ -269,30 +294,93 @@ def _render_one(env: jinja2.Environment, spec: PageSpec) -> str | SiteError:
             exc.lineno,
             f"template syntax error: {exc.message}",
         )
-    except (jinja2.UndefinedError, TypeError, AttributeError, ValueError, KeyError) as exc:
+    except TookTooLong as exc:
         line, name = _template_frame(exc, env)
         return SiteError(
             name or f"templates/{spec.template}",
             line,
-            f"template error while rendering {spec.output}: {exc}",
+            f"took longer than {MAX_RENDER_SECONDS:g} s to render {spec.output}",
+            "look for a loop that never ends or grows without bound",
         )
+    except Exception as exc:  # any error a template can raise: Jinja's, Python's, recursion
+        line, name = _template_frame(exc, env)
+        what = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+        return SiteError(
+            name or f"templates/{spec.template}",
+            line,
+            f"template error while rendering {spec.output}: {what}",
+        )
+    if len(text) > MAX_PAGE_CHARS:
+        return SiteError(
+            f"templates/{spec.template}",
+            None,
+            f"{spec.output} came out at {len(text) // 1_000_000} MB; the limit is "
+            f"{MAX_PAGE_CHARS // 1_000_000} MB",
+            "look for a loop that repeats more than it should",
+        )
+    return text
+
+
+MAX_RENDER_SECONDS = 10.0
+MAX_PAGE_CHARS = 20_000_000
+MAX_RANGE = 100_000
+
+
+class TookTooLong(Exception):
+    """A template render ran past MAX_RENDER_SECONDS."""
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise TookTooLong
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Stop the block with TookTooLong after ``seconds``, by a timer signal; only the main
+    thread of a process can receive it, so elsewhere the block runs unlimited. (Builds and
+    serve's rebuilds render in main threads: the command line's, and each worker's.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _capped_range(*args: int) -> range:
+    """``range`` for templates, at most MAX_RANGE long: a loop over range(10**12) is a mistake."""
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise OverflowError(
+            f"range of {len(numbers):,} numbers; templates may loop over {MAX_RANGE:,}"
+        )
+    return numbers
 
 
 def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[int | None, str | None]:
     """The template file and line where a rendering error happened.
 
     Jinja rewrites the traceback so that template frames carry the template's file name and
-    line; the innermost such frame is where the error is.
+    line; the innermost such frame is where the error is. For a recursion, the line that
+    repeats most (the include or call that recurses) is more use than where it ran out.
     """
     loader = env.loader
     if not isinstance(loader, jinja2.FileSystemLoader):
         return None, None
     root = Path(loader.searchpath[0]).resolve()
-    found: tuple[int | None, str | None] = (None, None)
+    frames: list[tuple[int | None, str | None]] = []
     tb = exc.__traceback__
     while tb is not None:
         filename = Path(tb.tb_frame.f_code.co_filename)
         if filename.is_absolute() and root in filename.resolve().parents:
-            found = (tb.tb_lineno, display_path(filename.resolve(), root.parent))
+            frames.append((tb.tb_lineno, display_path(filename.resolve(), root.parent)))
         tb = tb.tb_next
-    return found
+    if not frames:
+        return None, None
+    if isinstance(exc, RecursionError):
+        return max(frames, key=frames.count)
+    return frames[-1]

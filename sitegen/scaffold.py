@@ -7,12 +7,14 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
+import yaml
+
 from .config import Config, did_you_mean
 from .errors import BuildError, SiteError
 from .quality import PLACEHOLDER, PLACEHOLDER_DOI
 
 TEMPLATE = """---
-title: {title}
+{title}
 summary: "{placeholder}: one or two plain sentences (at most 160 characters) saying what this article answers."
 topics: [{topic}]
 published: {today}
@@ -85,9 +87,9 @@ def new_article(config: Config, title: str, topic: str | None, today: date) -> P
             ]
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    safe_title = title.replace('"', "'")
     text = TEMPLATE.format(
-        title=f'"{safe_title}"',
+        # PyYAML quotes and escapes whatever the title holds (quotes, backslashes, colons)
+        title=yaml.safe_dump({"title": title}, allow_unicode=True, width=1_000_000).strip(),
         topic=chosen,
         today=today.isoformat(),
         placeholder=PLACEHOLDER,

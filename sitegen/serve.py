@@ -400,14 +400,20 @@ def run(
     rebuild = rebuilder(builder, state, say, indexer.request if indexer else None)
     rebuild()
     server = PreviewServer((host, port), make_handler(state, host))
-    stop = threading.Event()
-    ready = threading.Event()
-    watcher = threading.Thread(target=watch, args=(root, rebuild, stop, ready), daemon=True)
+    stop, ready, wanted = threading.Event(), threading.Event(), threading.Event()
+    # Watchers only ask; the rebuilds run here, in the main thread, where a template that runs
+    # too long can be stopped by a timer signal (see render.time_limit).
+    watcher = threading.Thread(target=watch, args=(root, wanted.set, stop, ready), daemon=True)
     watcher.start()
     ready.wait(timeout=10)  # so that a save right after this line is seen
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     say(f"Previewing at http://{host}:{server.server_address[1]}{base_path} (Ctrl-C to stop)")
     try:
-        server.serve_forever()
+        while True:
+            wanted.wait()
+            wanted.clear()
+            rebuild()
     finally:
         stop.set()
+        server.shutdown()
         server.server_close()

@@ -107,3 +107,17 @@ def test_real_content_passes_strict(run):
 
     result = run(REPO, "check", "--strict")
     assert result.code == 0, result.err
+
+
+def test_dates_in_the_future_fail_the_strict_check(tmp_path):
+    site = make_site(tmp_path / "site")
+    article = site / "content/articles/first-article.md"
+    article.write_text(
+        article.read_text().replace("published: 2026-01-10", "published: 2026-01-10")
+    )
+    errors = "\n".join(strict(site, today=date(2026, 1, 20)))
+    assert (
+        "content/articles/first-article.md:6: 'updated' is in the future (2026-02-01; today is 2026-01-20)"
+        in errors
+    )
+    assert "'published' is in the future" not in errors

@@ -12,3 +12,71 @@ def test_page_ids_are_id_attributes_after_any_whitespace():
 def test_page_digest_follows_the_text():
     assert Page.of("<p>a</p>").digest == Page.of("<p>a</p>").digest
     assert Page.of("<p>a</p>").digest != Page.of("<p>b</p>").digest
+
+
+# --- every kind of template error is reported with its file and line --------------------------
+
+import pytest  # noqa: E402
+
+from sitegen import render  # noqa: E402
+
+from .conftest import make_site  # noqa: E402
+
+TEMPLATE_ERRORS = {
+    "division by zero": ("{{ 1 // 0 }}", "ZeroDivisionError: integer division or modulo by zero"),
+    "overflow": ("{{ (10 ** 400) * 1.0 }}", "OverflowError"),
+    "includes itself": ('{% include "page.html" %}', "RecursionError"),
+    "huge range": ("{% for i in range(10**12) %}{% endfor %}", "templates may loop over 100,000"),
+    "missing key": ("{{ {}['nope'] }}", "template error while rendering about/index.html"),
+    "bad call": ("{{ site.config.title() }}", "template error while rendering about/index.html"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TEMPLATE_ERRORS))
+def test_template_runtime_errors_name_the_template_and_line(tmp_path, run, case):
+    site = make_site(tmp_path / "site")
+    snippet, message = TEMPLATE_ERRORS[case]
+    page = site / "templates/page.html"
+    lines = page.read_text().split("\n")
+    lines.insert(6, snippet)  # inside {% block content %}
+    page.write_text("\n".join(lines))
+    result = run(site, "build", "--out", str(tmp_path / "out"), "--no-search")
+    assert result.code == 1
+    where = "templates/page.html:" if case == "includes itself" else "templates/page.html:7:"
+    assert f"{where}" in result.err
+    assert "template error while rendering about/index.html" in result.err
+    assert message in result.err
+    assert "Traceback" not in result.err
+
+
+def test_a_template_that_runs_too_long_is_stopped(tmp_path, run, monkeypatch):
+    monkeypatch.setattr(render, "MAX_RENDER_SECONDS", 0.5)
+    site = make_site(tmp_path / "site")
+    page = site / "templates/page.html"
+    loop = "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
+    page.write_text(
+        page.read_text().replace("{% block content %}", "{% block content %}" + loop, 1)
+    )
+    result = run(site, "build", "--out", str(tmp_path / "out"), "--no-search")
+    assert result.code == 1
+    assert "templates/page.html" in result.err and "took longer than 0.5 s" in result.err
+
+
+def test_a_page_that_comes_out_too_large_is_an_error(tmp_path, run, monkeypatch):
+    monkeypatch.setattr(render, "MAX_PAGE_CHARS", 50_000)
+    site = make_site(tmp_path / "site")
+    page = site / "templates/page.html"
+    page.write_text(
+        page.read_text().replace("{% block content %}", "{% block content %}{{ 'x' * 60000 }}", 1)
+    )
+    result = run(site, "build", "--out", str(tmp_path / "out"), "--no-search")
+    assert result.code == 1
+    assert "about/index.html came out at" in result.err
+
+
+def test_the_time_limit_leaves_no_timer_behind():
+    import signal
+
+    with render.time_limit(5):
+        pass
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)

@@ -49,3 +49,15 @@ def test_new_rejects_unknown_topic(tmp_path, run):
         and "did you mean 'alpha'?" in result.err
     )
     assert not (site / "content/articles/anything.md").exists()
+
+
+def test_titles_with_quotes_backslashes_and_colons_give_front_matter_that_parses(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    for title in ['C:\\new "x"', "Tears: a 'first' look", "# not a comment", "- dash", "yes"]:
+        result = run(site, "new", title, "--topic", "alpha")
+        assert result.code == 0, result.err
+        path = site / result.out.splitlines()[0]
+        from sitegen import frontmatter
+
+        parsed = frontmatter.split(path.read_text(), "x.md")
+        assert parsed.meta["title"] == title

@@ -1,0 +1,321 @@
+"""Every input a clear error or safe output: settings, front-matter fields, control characters,
+ids that could collide, links into static/, and limits that keep the work bounded."""
+
+from __future__ import annotations
+
+import re
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from .conftest import make_site
+
+ARTICLE = "---\ntitle: T\nsummary: S\ntopics: [alpha]\npublished: 2026-01-01\n{extra}---\n{body}\n"
+
+
+def with_setting(site: Path, old: str, new: str) -> None:
+    toml = site / "site.toml"
+    text = toml.read_text()
+    assert old in text
+    toml.write_text(text.replace(old, new, 1))
+
+
+BAD_SETTINGS = {
+    "credentials": (
+        'base_url = "https://example.org/"',
+        'base_url = "https://user:pw@example.org/"',
+        "must not contain a user name or password",
+    ),
+    "quote in host": (
+        'base_url = "https://example.org/"',
+        'base_url = "https://exa\\"mple.org/"',
+        "is not a valid host name",
+    ),
+    "newline": (
+        'base_url = "https://example.org/"',
+        'base_url = "https://example.org/\\nDisallow: /"',
+        "must not contain spaces or control characters",
+    ),
+    "space": (
+        'base_url = "https://example.org/"',
+        'base_url = "https://example.org/my site/"',
+        "must not contain spaces or control characters",
+    ),
+    "bad ipv6": (
+        'base_url = "https://example.org/"',
+        'base_url = "https://[::1/"',
+        "is not a valid address",
+    ),
+    "query": (
+        'base_url = "https://example.org/"',
+        'base_url = "https://example.org/?a=1"',
+        "must not carry a query or a fragment",
+    ),
+    "scheme": (
+        'base_url = "https://example.org/"',
+        'base_url = "javascript://example.org/"',
+        "needs a scheme (https://) and a host",
+    ),
+    "feed entries": (
+        "[site]\n",
+        "[site]\nfeed_entries = -3\n",
+        "'feed_entries' must be between 1 and 10000, not -3",
+    ),
+    "nan grade": (
+        "[quality]\n",
+        "[quality]\nmax_grade = nan\n",
+        "'max_grade' must be between 0 and 30, not nan",
+    ),
+    "negative grade": (
+        "[quality]\n",
+        "[quality]\nmax_median_grade = -1.0\n",
+        "'max_median_grade' must be between 0 and 30",
+    ),
+    "cname scheme": (
+        "[site]\n",
+        '[site]\ncname = "https://example.org"\n',
+        "is not a bare host name",
+    ),
+    "cname newline": ("[site]\n", '[site]\ncname = "example.org\\nx"\n', "is not a bare host name"),
+    "title control": (
+        'title = "Fixture Site"',
+        'title = "Fixture\\u001b[31m Site"',
+        "'title' must not contain control characters (found U+001B)",
+    ),
+    "help url": (
+        'url = "tel:000"',
+        'url = "javascript:alert(1)"',
+        "must be an https:// address, tel: or sms:",
+    ),
+    "deep toml": ("[site]\n", "x = " + "[" * 5000 + "]" * 5000 + "\n[site]\n", "site.toml"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_SETTINGS))
+def test_settings_that_would_reach_the_output_are_refused_with_their_line(tmp_path, run, case):
+    site = make_site(tmp_path / "site")
+    old, new, message = BAD_SETTINGS[case]
+    with_setting(site, old, new)
+    result = run(site, "check")
+    assert result.code == 1
+    assert message in result.err
+    assert re.search(r"^site\.toml(:\d+)?: ", result.err, re.M)
+    assert "Traceback" not in result.err and "\x1b" not in result.err
+
+
+BAD_FIELDS = {
+    "control in title": ('title: "A\\x1bB"', "", "'title' must not contain control characters"),
+    "control in body": (
+        "",
+        "Text with a bell \x07 in it.",
+        "file contains a control character (U+0007)",
+    ),
+    "nul in body": ("", "Text \x00 here.", "file contains a control character (U+0000)"),
+    "control in source": (
+        'sources:\n  - {authors: "A\\x07", year: 2000, title: T}\n',
+        "x [@a]",
+        "source 1: 'authors' must not contain control characters",
+    ),
+    "updated before published": (
+        "updated: 2025-01-01\n",
+        "Body.",
+        "'updated' (2025-01-01) is before 'published' (2026-01-01)",
+    ),
+    "topic twice": ("", "Body.", "topic 'alpha' is listed twice"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FIELDS))
+def test_content_fields_are_checked_with_file_and_line(tmp_path, run, case):
+    site = make_site(tmp_path / "site")
+    extra, body, message = BAD_FIELDS[case]
+    text = ARTICLE.format(
+        extra=extra + ("\n" if extra and not extra.endswith("\n") else ""), body=body
+    )
+    if case == "topic twice":
+        text = text.replace("topics: [alpha]", "topics: [alpha, alpha]")
+    if case == "control in title":
+        text = text.replace("title: T\n", "")
+    (site / "content/articles/x.md").write_text(text)
+    result = run(site, "check")
+    assert result.code == 1
+    assert re.search(r"content/articles/x\.md:\d+: " + re.escape(message), result.err), result.err
+    assert "Traceback" not in result.err
+
+
+def test_control_characters_in_file_names_are_shown_escaped(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    (site / "content/articles/bad\x1b[31mname.md").write_text("x")
+    result = run(site, "check")
+    assert result.code == 1
+    assert "\x1b" not in result.err and "bad\\x1b[31mname.md" in result.err
+
+
+def test_citations_with_spaces_are_links_and_unknown_ones_errors(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    sources = 'sources:\n  - {id: smith, authors: "Smith, A.", year: 2000, title: "A study", url: "https://example.org/a"}\n'
+    (site / "content/articles/x.md").write_text(
+        ARTICLE.format(extra=sources, body="A claim.[@ smith ] Another.[@smith]")
+    )
+    out = tmp_path / "out"
+    assert run(site, "build", "--out", str(out), "--no-search").code == 0
+    page = (out / "articles/x/index.html").read_text()
+    assert "[@" not in page and page.count('href="#ref-smith"') == 2
+    (site / "content/articles/x.md").write_text(
+        ARTICLE.format(extra=sources, body="\nA claim.[@Smith]")
+    )
+    result = run(site, "check")
+    assert (
+        result.code == 1
+        and "content/articles/x.md:10: citation [@Smith] matches no source" in result.err
+    )
+
+
+# --- ids ---------------------------------------------------------------------------------------
+
+
+class _Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.tags: dict[str, str] = {}
+        self.hrefs: list[str] = []
+        self.cites: set[str] = set()  # hrefs of citation markers: <sup class="cite"><a href>
+        self.in_cite = False
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.append(values["id"])
+            self.tags[values["id"]] = tag
+        if values.get("href"):
+            self.hrefs.append(values["href"])
+            if self.in_cite:
+                self.cites.add(values["href"])
+        self.in_cite = tag == "sup" and values.get("class") == "cite"
+
+
+def parsed(path: Path) -> _Ids:
+    parser = _Ids()
+    parser.feed(path.read_text())
+    return parser
+
+
+def assert_ids_unique_and_fragments_land(out: Path, base: str = "/") -> None:
+    pages = {p: parsed(p) for p in out.rglob("*.html")}
+    for page, found in pages.items():
+        assert len(found.ids) == len(set(found.ids)), (page, sorted(found.ids))
+        for href in found.hrefs:
+            if "#" not in href or "://" in href:
+                continue
+            path, fragment = href.split("#", 1)
+            target = page if not path else out / path.removeprefix(base) / "index.html"
+            if not target.exists():
+                continue
+            assert fragment in pages[target].ids, (page, href)
+            if href in found.cites:  # a citation lands on its entry in the reference list
+                assert pages[target].tags[fragment] == "li", (page, href)
+
+
+def test_headings_named_like_the_pages_landmarks_get_ids_of_their_own(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    sources = 'sources:\n  - {id: smith, authors: "Smith, A.", year: 2000, title: "A study", url: "https://example.org/a"}\n'
+    body = "\n\n".join(
+        ["## Main", "## References", "## Footer help", "## Ref smith", "## Toc heading",
+         "[to main](#main) and a claim.[@smith]", "## Answer"]
+    )  # fmt: skip
+    (site / "content/articles/x.md").write_text(ARTICLE.format(extra=sources, body=body))
+    faq = "---\nquestion: Q?\ntopics: [alpha]\n---\n## Answer\n\n## References\n\nText.\n"
+    (site / "content/faq/x.md").write_text(faq)
+    out = tmp_path / "out"
+    result = run(site, "build", "--out", str(out), "--no-search")
+    assert result.code == 0, result.err
+    page = (out / "articles/x/index.html").read_text()
+    assert 'id="main-1"' in page and 'href="#main-1"' in page and 'id="main"' in page
+    assert_ids_unique_and_fragments_land(out)
+
+
+def test_an_faq_file_named_like_a_landmark_is_a_clear_error(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    (site / "content/faq/main.md").write_text(
+        "---\nquestion: Q?\ntopics: [alpha]\n---\nAn answer.\n"
+    )
+    result = run(site, "build", "--out", str(tmp_path / "out"), "--no-search")
+    assert result.code == 1
+    assert "faq/index.html: the id 'main' is used twice on this page" in result.err
+
+
+def test_every_page_of_the_real_site_has_unique_ids_and_landing_fragments(real_site):
+    from .conftest import SUB_PATH
+
+    assert_ids_unique_and_fragments_land(real_site, SUB_PATH)
+
+
+# --- links into static/ ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "/static/../site.toml",
+        "/static/%2e%2e/site.toml",
+        "/static/./style.css",
+        "/static/.hidden",
+        "/static/nope.css",
+    ],
+)
+def test_links_into_static_are_checked_like_every_other(tmp_path, run, href):
+    site = make_site(tmp_path / "site")
+    (site / "static/.hidden").write_text("x")
+    (site / "content/articles/x.md").write_text(ARTICLE.format(extra="", body=f"[a file]({href})"))
+    result = run(site, "check")
+    assert result.code == 1
+    assert "content/articles/x.md:7: link to" in result.err
+
+
+def test_a_link_to_a_real_static_file_is_rewritten(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    (site / "content/articles/x.md").write_text(
+        ARTICLE.format(extra="", body="[css](/static/style.css)")
+    )
+    out = tmp_path / "out"
+    assert run(site, "build", "--out", str(out), "--no-search").code == 0
+    assert 'href="/static/style.css"' in (out / "articles/x/index.html").read_text()
+
+
+# --- bounded work ------------------------------------------------------------------------------
+
+PATHOLOGICAL = {
+    "brackets": "[" * 5000,
+    "image openers": "![a" * 3000,
+    "tag openers": "<a " * 3000,
+    "nested list on one line": "- " * 400 + "x",
+    "nested list by indent": "\n".join("    " * i + "- x" for i in range(100)),
+    "nested quotes": "> " * 400 + "x",
+    "nested divs": "<div>" * 5000 + "x" + "</div>" * 5000,
+    "links in many paragraphs": "\n\n".join(["[a](b.md) " * 150] * 40),
+    "footnote openers": "[^" * 3000,
+}
+
+
+@pytest.mark.parametrize("case", sorted(PATHOLOGICAL))
+def test_pathological_text_is_refused_quickly_with_its_line(tmp_path, run, case):
+    site = make_site(tmp_path / "site")
+    (site / "content/articles/x.md").write_text(ARTICLE.format(extra="", body=PATHOLOGICAL[case]))
+    started = time.perf_counter()
+    result = run(site, "check")
+    took = time.perf_counter() - started
+    assert result.code == 1
+    assert re.search(r"content/articles/x\.md:\d+: ", result.err)
+    assert "Traceback" not in result.err
+    print(f"{case}: {took:.2f} s")  # the limit is measured in bench/, not asserted here
+
+
+def test_many_links_get_their_lines_in_one_pass(tmp_path):
+    from sitegen import markup
+
+    body = "\n".join(f"[link {i}](https://example.org/{i})" for i in range(40_000))
+    rendered = markup.convert(body, 10)
+    assert rendered.links[0][1] == 10 and rendered.links[-1][1] == 40_009
