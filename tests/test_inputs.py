@@ -319,3 +319,84 @@ def test_many_links_get_their_lines_in_one_pass(tmp_path):
     body = "\n".join(f"[link {i}](https://example.org/{i})" for i in range(40_000))
     rendered = markup.convert(body, 10)
     assert rendered.links[0][1] == 10 and rendered.links[-1][1] == 40_009
+
+
+# --- any text, anywhere: exit 0 or 1, never a traceback, output that parses --------------------
+
+import json  # noqa: E402
+import xml.etree.ElementTree as ET  # noqa: E402
+
+import yaml  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from sitegen.cli import main  # noqa: E402
+
+FIELDS = ["title", "summary", "reviewer", "source title", "question", "body", "site title",
+          "description", "disclaimer", "help contact", "topic title"]  # fmt: skip
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+def place(site: Path, field: str, text: str) -> None:
+    """Put ``text`` into one field of the fixture site, quoted as its format needs."""
+    if field in ("site title", "description", "disclaimer", "help contact", "topic title"):
+        key, old = {
+            "site title": ("title", 'title = "Fixture Site"'),
+            "description": ("description", 'description = "A small site'),
+            "disclaimer": ("text", 'text = "Fixture disclaimer'),
+            "help contact": ("contact", 'contact = "Call 000"'),
+            "topic title": ("title", 'title = "Alpha topic"'),
+        }[field]
+        toml = site / "site.toml"
+        value = json.dumps(text)  # a TOML basic string accepts JSON's escapes
+        lines = toml.read_text().split("\n")
+        lines = [f"{key} = {value}" if line.startswith(old) else line for line in lines]
+        toml.write_text("\n".join(lines))
+        return
+    meta = {"title": "T", "summary": "S", "topics": ["alpha"], "published": "2026-01-01"}
+    body = "Some text."
+    if field == "question":
+        meta = {"question": text, "topics": ["alpha"]}
+        (site / "content/faq/generated.md").write_text(
+            "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\nAn answer.\n"
+        )
+        return
+    if field == "body":
+        body = text
+    elif field == "source title":
+        meta["sources"] = [{"id": "s", "authors": "A", "year": 2000, "title": text}]
+        body += "[@s]"
+    else:
+        meta[field] = text
+    (site / "content/articles/generated.md").write_text(
+        "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n" + body + "\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def base_site(tmp_path_factory) -> Path:
+    return make_site(tmp_path_factory.mktemp("hyp") / "site")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(field=st.sampled_from(FIELDS), text=st.text(max_size=80))
+def test_any_text_in_any_field_builds_safely_or_fails_clearly(
+    base_site, tmp_path_factory, field, text
+):
+    import shutil
+
+    site = tmp_path_factory.mktemp("case") / "site"
+    shutil.copytree(base_site, site)
+    place(site, field, text)
+    out = site.parent / "out"
+    code = main(["--root", str(site), "build", "--out", str(out), "--no-search", "--force"])
+    assert code in (0, 1)
+    if code == 1:
+        return
+    for page in out.rglob("*.html"):
+        html = page.read_text()
+        assert html.count("<script") == html.count("</script>")
+        for block in JSON_LD.findall(html):
+            json.loads(block)
+    for xml in ("feed.xml", "sitemap.xml"):
+        ET.fromstring((out / xml).read_bytes())
