@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
+import os
 import pickle
 from importlib import metadata
 from pathlib import Path
@@ -66,6 +68,36 @@ def fingerprint(root: Path, topic_ids: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
+def cache_folder(root: Path) -> Path | None:
+    """The cache folder, if it is one the generator may use: missing (it is made when needed) or
+    a real folder inside the project. A link (perhaps to somewhere outside) or a file there
+    means no cache: nothing is read from it or written to it."""
+    folder = root / CACHE_DIR
+    if os.path.islink(folder) or (os.path.lexists(folder) and not folder.is_dir()):
+        return None
+    return folder
+
+
+class _Unpickler(pickle.Unpickler):
+    """Loads only what the cache holds (documents and the types inside them), so a pickle
+    crafted to call anything else (sys.exit, os.system) is refused, not run."""
+
+    ALLOWED = {
+        ("sitegen.content", "Document"),
+        ("sitegen.content", "Source"),
+        ("sitegen.markup", "Rendered"),
+        ("sitegen.markup", "Heading"),
+        ("datetime", "date"),
+        ("builtins", "frozenset"),
+        ("builtins", "set"),
+    }
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
+        return super().find_class(module, name)
+
+
 def entry_key(fingerprint: str, kind: str, shown: str, raw: bytes) -> str:
     return hashlib.sha256(
         b"\0".join([fingerprint.encode(), kind.encode(), shown.encode(), raw])
@@ -74,12 +106,13 @@ def entry_key(fingerprint: str, kind: str, shown: str, raw: bytes) -> str:
 
 class DocumentCache:
     def __init__(self, root: Path) -> None:
-        self.path = root / CACHE_DIR / CACHE_FILE
+        folder = cache_folder(root)
+        self.path = folder / CACHE_FILE if folder else None
         self.entries: dict[str, Any] = {}
         self.used: dict[str, Any] = {}
         try:
-            with self.path.open("rb") as handle:
-                loaded = pickle.load(handle)
+            raw = files.read(self.path) if self.path else b""  # a FIFO here cannot hang a build
+            loaded = _Unpickler(io.BytesIO(raw)).load()
         except Exception:  # missing, damaged or from other code: any of pickle's many errors
             return
         if isinstance(loaded, dict) and loaded.get("format") == FORMAT:
@@ -98,7 +131,7 @@ class DocumentCache:
 
     def save(self) -> None:
         """Keep the entries this build used; write atomically; never fail a build over it."""
-        if self.used.keys() == self.entries.keys():
+        if self.path is None or self.used.keys() == self.entries.keys():
             return
         data = {"format": FORMAT, "entries": self.used}
         try:

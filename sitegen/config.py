@@ -278,7 +278,9 @@ def load_config(root: Path, name: str = "site.toml") -> Config:
     """Read and validate ``root/site.toml``; raise BuildError with every problem found."""
     from . import files
 
-    found = files.walk(root, name)  # the same rules as every other input: no FIFO, no links out
+    found = files.walk(
+        root, name, folder=False
+    )  # the same rules as every other input: no FIFO, no links out
     if found.errors:
         raise BuildError(list(found.errors))
     if not found.files:

@@ -8,13 +8,18 @@ check, the document cache, `check`, the static copy and `serve`, under one polic
 - a symbolic link is followed only when it leads to a place inside the project; one that leads
   outside, nowhere, or round in a loop is an error;
 - a file or folder that cannot be read is an error;
+- a folder that holds a built site (the output marker), or an empty folder named like a file
+  (``x.md/``), is an error;
 - hidden names (starting with '.') and editor leftovers (``*~``, ``#*#``, ``*.swp``,
-  ``Thumbs.db``) are skipped everywhere.
+  ``Thumbs.db``) are skipped everywhere;
+- a walk stops with an error after MAX_ENTRIES entries (links that branch without looping
+  could otherwise multiply a small tree into millions of paths).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +27,9 @@ from pathlib import Path
 from .errors import SiteError
 
 LEFTOVER_NAMES = frozenset({"Thumbs.db", "desktop.ini"})
+OUTPUT_MARKER = ".sitegen-output"  # written into every output folder (see write.py)
+MAX_ENTRIES = 200_000
+FILE_LIKE = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 LEFTOVER_ENDINGS = ("~", ".swp", ".swo", ".swx", ".tmp")
 
 
@@ -69,10 +77,10 @@ def _error(rel: str, message: str, hint: str) -> SiteError:
     return SiteError(rel, None, message, hint)
 
 
-def walk(root: Path, top: str) -> Tree:
+def walk(root: Path, top: str, folder: bool = True) -> Tree:
     """Every input file below ``root/top`` under the policy above; a missing top is empty.
 
-    ``top`` may also name a single file (``site.toml``)."""
+    With ``folder`` false, ``top`` names a single file (``site.toml``)."""
     root = Path(os.path.realpath(root))
     files: list[File] = []
     folders: list[str] = []
@@ -85,16 +93,36 @@ def walk(root: Path, top: str) -> Tree:
     except OSError as exc:
         return Tree((), (), (unreadable(top, exc),))
     pending = [(top, start, first, frozenset())]
+    entries_seen = 0
     while pending:
         rel, path, info, seen = pending.pop()
+        entries_seen += 1
+        if entries_seen > MAX_ENTRIES:
+            errors.append(
+                _error(
+                    top,
+                    f"more than {MAX_ENTRIES:,} files and folders",
+                    "links that lead to the same folders again can multiply a tree: remove them",
+                )
+            )
+            break
         if stat.S_ISLNK(info.st_mode):
             target, followed = _follow(root, path)
             if target is None or followed is None:
                 errors.append(_error(rel, _link_problem(target), _LINK_HINT))
                 continue
             path, info = target, followed
+        if stat.S_ISREG(info.st_mode) and rel == top and folder:
+            errors.append(_error(rel, "is a file; it must be a folder", "move it aside"))
+            continue
         if stat.S_ISREG(info.st_mode):
+            if not os.access(path, os.R_OK):
+                errors.append(_error(rel, "cannot be read: Permission denied", _READ_HINT))
+                continue
             files.append(File(rel, path, info.st_size, info.st_mtime_ns))
+            continue
+        if stat.S_ISDIR(info.st_mode) and not folder:
+            errors.append(_error(rel, "is a folder; it must be a file", "move it aside"))
             continue
         if not stat.S_ISDIR(info.st_mode):
             errors.append(_error(rel, f"is a {_kind(info.st_mode)}, not a file", _SPECIAL_HINT))
@@ -107,9 +135,18 @@ def walk(root: Path, top: str) -> Tree:
             continue
         try:
             with os.scandir(path) as entries:
-                listed = sorted((e.name, e.path) for e in entries if not ignored(e.name))
+                names = [(e.name, e.path) for e in entries]
         except OSError as exc:
             errors.append(_error(rel, f"folder cannot be read: {exc.strerror}", _READ_HINT))
+            continue
+        if any(name == OUTPUT_MARKER for name, _ in names):
+            errors.append(
+                _error(rel, "is (or links to) a built site", "inputs cannot include an output")
+            )
+            continue
+        listed = sorted((name, child) for name, child in names if not ignored(name))
+        if not listed and rel != top and FILE_LIKE.search(rel):
+            errors.append(_error(rel, "is an empty folder named like a file", "remove it"))
             continue
         folders.append(rel)
         for name, child in reversed(listed):

@@ -50,12 +50,14 @@ class Builder:
     def _settings_stamps(self) -> dict[str, Stamp]:
         return {
             **files.walk(self.root, "templates").stamps(),
-            **files.walk(self.root, "site.toml").stamps(),
+            **files.walk(self.root, "site.toml", folder=False).stamps(),
         }
 
     def build(self) -> Report:
         """Bring ``out`` up to date; raise BuildError (leaving it as it was) on bad input."""
         settings = self._settings_stamps()
+        if not (self.out / write.MARKER).is_file():
+            self.state = None  # the output is gone or was replaced: check it again, build whole
         if self.state is None or settings != self.state.settings:
             return self._full(settings)
         return self._incremental()

@@ -84,12 +84,15 @@ def load(
     config = load_config(root)
     if base_url is not None:
         config = _override_base_url(config, base_url)
+    templates = files.walk(root, "templates")
+    if templates.errors:  # Jinja would follow the same links and open the same files
+        raise BuildError(list(templates.errors))
     cache = DocumentCache(root) if use_cache else None
     env = render.make_env(config, root / "templates")
     # The templates compile here while worker processes parse the content.
     docs, errors, failed = content.load_all(config, cache, lambda: render.compile_templates(env))
     static = files.walk(root, "static")
-    errors.extend(static.errors + files.walk(root, "templates").errors)
+    errors.extend(static.errors)
     keep = cache.save if cache is not None and save_cache else _nothing  # parsed, even if broken
     try:
         site = model.build_site(config, docs, drafts=drafts)
@@ -122,6 +125,11 @@ def _override_base_url(config: Config, base_url: str) -> Config:
     return config.with_base_url(base_url)
 
 
+def output_folder(root: Path) -> Path:
+    """The output folder site.toml names (``~`` is the home folder), from the project root."""
+    return root / Path(load_config(root).output).expanduser()
+
+
 def build(
     root: Path,
     out: Path | None = None,
@@ -132,7 +140,7 @@ def build(
 ) -> tuple[Loaded, Path]:
     """Build the site into ``out`` (default: the config's output folder) atomically."""
     # Refused before anything, the cache included, is read or written.
-    target = write.check_output(out if out is not None else root / load_config(root).output, root)
+    target = write.check_output(out if out is not None else output_folder(root), root)
     with write.staged(target) as folder:  # swapped in for target only if all of this succeeds
         loaded = load(
             root, base_url, drafts, use_cache=use_cache, save_cache=use_cache, into=folder
@@ -154,7 +162,7 @@ def build_unless_current(
 ) -> tuple[Loaded | None, Path]:
     """``build``, skipped (returning no Loaded) when no input changed since the last build
     into ``out`` and the output is still as that build left it."""
-    target = write.check_output(out if out is not None else root / load_config(root).output, root)
+    target = write.check_output(out if out is not None else output_folder(root), root)
     fingerprint = uptodate.inputs_hash(root, (base_url, drafts, search_index))  # before reading
     if uptodate.is_current(root, target, fingerprint):
         return None, target

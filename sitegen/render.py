@@ -220,7 +220,7 @@ def compile_templates(env: jinja2.Environment) -> None:
     for name in env.list_templates():
         try:
             env.get_template(name)
-        except jinja2.TemplateError:
+        except (jinja2.TemplateError, OSError):
             pass
         except UnicodeDecodeError:
             folder = Path(env.loader.searchpath[0])  # type: ignore[union-attr]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -73,9 +75,22 @@ def new_article(config: Config, title: str, topic: str | None, today: date) -> P
                 )
             ]
         )
-    path = config.root / "content" / "articles" / f"{slug}.md"
+    folder = config.root / "content" / "articles"
+    path = folder / f"{slug}.md"
     shown = f"content/articles/{slug}.md"
-    if path.exists():
+    real = os.path.realpath(folder)
+    if not (real == str(config.root) or real.startswith(str(config.root) + os.sep)):
+        raise BuildError(
+            [
+                SiteError(
+                    "content/articles",
+                    None,
+                    "symbolic link points outside the project; nothing was written",
+                    "make content/articles a folder of the project",
+                )
+            ]
+        )
+    if os.path.lexists(path):  # a file, or a link (even one that points nowhere)
         raise BuildError(
             [
                 SiteError(
@@ -86,7 +101,6 @@ def new_article(config: Config, title: str, topic: str | None, today: date) -> P
                 )
             ]
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = TEMPLATE.format(
         # PyYAML quotes and escapes whatever the title holds (quotes, backslashes, colons)
         title=yaml.safe_dump({"title": title}, allow_unicode=True, width=1_000_000).strip(),
@@ -95,6 +109,35 @@ def new_article(config: Config, title: str, topic: str | None, today: date) -> P
         placeholder=PLACEHOLDER,
         placeholder_doi=PLACEHOLDER_DOI,
     )
-    with path.open("x", encoding="utf-8") as handle:  # "x": fails rather than overwrite
-        handle.write(text)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_new(path, text.encode("utf-8"))
+    except FileExistsError:
+        raise BuildError(
+            [SiteError(shown, None, "already exists; nothing was written", "choose another title")]
+        ) from None
+    except OSError as exc:
+        raise BuildError(
+            [
+                SiteError(
+                    shown,
+                    None,
+                    f"could not write the file: {exc.strerror}; nothing was written",
+                    "check that content/articles/ is writable and the disk has room",
+                )
+            ]
+        ) from None
     return path
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write a whole new file or nothing: into a temporary file first, then linked into place,
+    which fails rather than replace a file that appeared meanwhile."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".new-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.link(tmp, path)
+    finally:
+        os.unlink(tmp)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 from .errors import BuildError, SiteError
@@ -47,24 +49,14 @@ def index(folder: Path) -> None:
 
 def verify(folder: Path) -> None:
     """Check what the search step wrote, not only its exit code (it exits 0 after failed
-    writes): the entry file parses and names at least one language with pages, that language's
-    metadata file exists, and no file in the index is empty."""
+    writes): the entry file parses and names its languages; each language's metadata and
+    WebAssembly files and every index chunk are whole gzip streams holding Pagefind data; there
+    is one fragment per indexed page; the scripts the search page loads are there, not empty."""
     index = folder / "pagefind"
-    problem = ""
     try:
-        entry = json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
-        languages = entry.get("languages") if isinstance(entry, dict) else None
-        if not isinstance(languages, dict) or not languages:
-            problem = "its entry file names no language"
-        for language in (languages or {}).values():
-            meta = index / f"pagefind.{language.get('hash')}.pf_meta"
-            if not meta.is_file():
-                problem = f"{meta.name} is missing"
-        empty = sorted(p.name for p in index.rglob("*") if p.is_file() and p.stat().st_size == 0)
-        if empty:
-            problem = f"{len(empty)} of its files are empty ({', '.join(empty[:3])})"
-    except (OSError, ValueError, AttributeError) as exc:
-        problem = f"its entry file cannot be read ({exc})"
+        problem = _problem(index)
+    except (OSError, ValueError, AttributeError, TypeError, EOFError, zlib.error) as exc:
+        problem = f"a file cannot be read ({exc})"
     if problem:
         raise BuildError(
             [
@@ -76,3 +68,34 @@ def verify(folder: Path) -> None:
                 )
             ]
         )
+
+
+def _problem(index: Path) -> str:
+    entry = json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
+    languages = entry.get("languages")
+    if not isinstance(languages, dict) or not languages:
+        return "its entry file names no language"
+    pages = 0
+    data = []
+    for language in languages.values():
+        pages += int(language["page_count"])
+        data += [
+            index / f"pagefind.{language['hash']}.pf_meta",
+            index / f"wasm.{language['wasm']}.pagefind",
+        ]
+    chunks = sorted((index / "index").glob("*.pf_index"))
+    fragments = sorted((index / "fragment").glob("*.pf_fragment"))
+    if pages and not chunks:
+        return "it has no index chunks"
+    if len(fragments) != pages:
+        return f"{len(fragments)} page fragments for {pages} pages"
+    for path in [*data, *chunks, *fragments]:
+        if not gzip.decompress(path.read_bytes()).startswith(b"pagefind_dcd"):
+            return f"{path.name} is not Pagefind data"
+    for name in SCRIPTS:
+        if (index / name).stat().st_size == 0:
+            return f"{name} is empty"
+    return ""
+
+
+SCRIPTS = ("pagefind.js", "pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css")

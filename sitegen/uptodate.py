@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 from . import files, write
-from .cache import CACHE_DIR, generator_hash
+from .cache import cache_folder, generator_hash
 from .errors import BuildError
 
 RECORD = "last-builds.json"
@@ -29,8 +29,9 @@ def inputs_hash(root: Path, options: tuple) -> str:
     digest = hashlib.sha256(repr((generator_hash(), options)).encode())
     errors = []
     for name in INPUTS:
-        tree = files.walk(root, name)
+        tree = files.walk(root, name, folder=name != "site.toml")
         errors.extend(tree.errors)
+        digest.update(repr(tree.folders).encode())  # an empty folder can be an error too
         for file in tree.files:
             digest.update(file.rel.encode() + b"\0")
             try:
@@ -63,9 +64,10 @@ def _manifest(out: Path) -> dict[str, list[int]]:
 
 
 def _load(root: Path) -> dict:
+    folder = cache_folder(root)
     try:
-        records = json.loads((root / CACHE_DIR / RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
+        records = json.loads(files.read(folder / RECORD)) if folder else {}
+    except (OSError, ValueError, RecursionError):  # missing, not a file, damaged
         return {}
     return records if isinstance(records, dict) else {}
 
@@ -79,7 +81,10 @@ def is_current(root: Path, out: Path, fingerprint: str) -> bool:
 
 def remember(root: Path, out: Path, fingerprint: str) -> None:
     """Record a successful build; never fail the build over the record."""
+    folder = cache_folder(root)
+    if folder is None:
+        return
     records = _load(root)
     records[str(out)] = {"inputs": fingerprint, "files": _manifest(out)}
     with contextlib.suppress(OSError):
-        write.replace_file(root / CACHE_DIR / RECORD, json.dumps(records).encode())
+        write.replace_file(folder / RECORD, json.dumps(records).encode())

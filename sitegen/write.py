@@ -13,6 +13,7 @@ import ctypes
 import errno
 import fcntl
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -24,12 +25,13 @@ from . import files, interrupts
 from .errors import BuildError, SiteError
 
 TMP_PREFIX = ".sitegen-tmp-"
-MARKER = ".sitegen-output"
+MARKER = files.OUTPUT_MARKER
 MARKER_TEXT = (
     "This folder was written by the site generator (build.py). Each build replaces the whole\n"
     "folder. Without this file the generator refuses to touch it.\n"
 )
-SOURCES = ("content", "templates", "static")
+PROJECT_FOLDERS = ("content", "templates", "static", ".sitegen-cache")
+TMP_SUFFIX = re.compile(r"^[a-z0-9_]{8}(\.old)?$")  # what mkdtemp adds, and the swap's ".old"
 _RENAME_EXCHANGE = 2
 _held: dict[str, int] = {}  # output folders whose lock this process holds, with a count
 
@@ -49,26 +51,34 @@ def check_output(out: Path, root: Path) -> Path:
         raise _refuse(given, "refusing to write into a git repository's .git folder", hint)
     if out == root or out in root.parents or out == Path(os.path.realpath(Path.home())):
         raise _refuse(given, "refusing to replace the project folder or a folder above it", hint)
-    for name in SOURCES:
+    for name in PROJECT_FOLDERS:
         source = root / name
         if out == source or source in out.parents:
-            raise _refuse(given, f"refusing to write into the site's sources ({name}/)", hint)
-    if os.path.lexists(out) and not out.is_dir():
-        raise _refuse(given, "refusing to replace a file with the site: it is not a folder", hint)
-    if out.is_dir():
-        _check_owned(given, out, hint)
+            what = "the generator's cache" if name.startswith(".") else "the site's sources"
+            raise _refuse(given, f"refusing to write into {what} ({name}/)", hint)
+    if not out.parent.is_dir():
+        raise _refuse(
+            given,
+            f"the folder {out.parent} does not exist",
+            "create it first, or choose another --out",
+        )
+    check_owned(out, given)
     return out
 
 
-def _check_owned(given: Path, out: Path, hint: str) -> None:
+def check_owned(out: Path, given: Path | None = None, deep: bool = True) -> None:
+    """Refuse ``out`` unless it is missing, empty, or an earlier output of ours that a build
+    can delete whole: nothing below it (``deep``) is a repository, a mount point or read-only."""
+    given = given or out
+    hint = "build into a folder of its own, e.g. --out _site"
+    if not os.path.lexists(out):
+        return
+    if os.path.islink(out) or not out.is_dir():
+        raise _refuse(given, "refusing to replace a file with the site: it is not a folder", hint)
     try:
         names = sorted(os.listdir(out))
     except OSError as exc:
         raise _refuse(given, f"cannot read the output folder: {exc.strerror}", hint) from None
-    if ".git" in names:
-        raise _refuse(
-            given, "refusing to replace a folder that holds a git repository (.git)", hint
-        )
     if names and MARKER not in names:
         shown = ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
         raise _refuse(
@@ -77,6 +87,48 @@ def _check_owned(given: Path, out: Path, hint: str) -> None:
             "build into a new or empty folder; if this is an old build of this site, delete it "
             "yourself first",
         )
+    device = os.lstat(out).st_dev
+    mounted = [m for m in _mount_points() if m == out or out in m.parents] if deep else []
+    if mounted:
+        raise _refuse(
+            given, f"refusing to replace a folder that holds a mount point ({mounted[0]})", hint
+        )
+    for folder, dirs, _ in os.walk(out) if deep else ():
+        here = Path(folder)
+        if ".git" in dirs or os.path.lexists(here / ".git"):
+            raise _refuse(
+                given,
+                f"refusing to replace a folder that holds a git repository ({here / '.git'})",
+                hint,
+            )
+        if os.lstat(here).st_dev != device:
+            raise _refuse(
+                given, f"refusing to replace a folder that holds a mount point ({here})", hint
+            )
+        if not os.access(here, os.W_OK | os.X_OK):
+            raise _refuse(
+                given,
+                f"cannot replace the previous site: {here} is read-only",
+                "make it writable (chmod u+w), or build into another folder",
+            )
+
+
+def _mount_points() -> list[Path]:
+    """Every mount point on this machine (Linux: /proc/self/mountinfo; elsewhere none, and the
+    device check in check_owned still finds mounts of other file systems). A bind mount of a
+    folder of the same file system shows only here."""
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return []
+    points = []
+    for line in lines:
+        fields = line.split(" ")
+        if len(fields) > 4:  # the 5th field is the mount point, with octal escapes (\040)
+            point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[4])
+            points.append(Path(point))
+    return points
 
 
 @contextmanager
@@ -93,10 +145,6 @@ def locked(out: Path) -> Iterator[None]:
             _held[key] -= 1
         return
     path = out.parent / f"{TMP_PREFIX}{out.name}.lock"
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise failed(exc, out) from None
     fd = _acquire(out, path)
     _held[key] = 1
     try:
@@ -138,8 +186,14 @@ def _acquire(out: Path, path: Path) -> int:
         except FileNotFoundError:
             same = False
         if same:
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            try:
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            except OSError as exc:  # a full disk: give the lock back and say so
+                with suppress(OSError):
+                    os.unlink(path)
+                os.close(fd)
+                raise failed(exc, out) from None
             return fd
         os.close(fd)
 
@@ -196,11 +250,15 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def clean_stale(out: Path) -> None:
-    """Remove temporary folders that an earlier, killed build left beside ``out``. Only the
+    """Remove temporary folders that an earlier, killed build left beside ``out``: exactly the
+    names its staging makes, never another output's (``_site-2``'s for ``_site``). Only the
     holder of the output's lock calls this, so no running build's folder is removed."""
-    for stale in out.parent.glob(f"{TMP_PREFIX}{out.name}-*"):
-        if stale.is_dir() and not stale.is_symlink():
-            shutil.rmtree(stale, ignore_errors=True)
+    prefix = f"{TMP_PREFIX}{out.name}~"
+    for name in os.listdir(out.parent):
+        if name.startswith(prefix) and TMP_SUFFIX.match(name[len(prefix) :]):
+            stale = out.parent / name
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
 
 
 def put(folder: Path, rel: str, data: str | bytes) -> None:
@@ -240,7 +298,11 @@ def replace_file(target: Path, data: bytes) -> None:
 def copy_static(tree: files.Tree, folder: Path) -> None:
     """Copy the static files found by the walk (their bytes, never a link) into ``folder``."""
     for file in tree.files:
-        put(folder, file.rel, files.read(file.path))
+        try:
+            data = files.read(file.path)
+        except OSError as exc:
+            raise BuildError([files.unreadable(file.rel, exc)]) from None
+        put(folder, file.rel, data)
 
 
 @contextmanager
@@ -255,7 +317,7 @@ def staged(out: Path) -> Iterator[Path]:
         clean_stale(out)
         try:
             with _signals_deferred():  # so an interrupt cannot fall between mkdtemp and the try
-                tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{out.name}-", dir=out.parent))
+                tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{out.name}~", dir=out.parent))
         except OSError as exc:
             raise failed(exc, out) from None
         try:
@@ -263,8 +325,7 @@ def staged(out: Path) -> Iterator[Path]:
             put(tmp, MARKER, MARKER_TEXT)
             interrupts.check()  # one that Python swallowed on the way still stops the swap
             os.chmod(tmp, 0o755)
-            if out.is_dir():  # a file may have been put there while this build ran
-                _check_owned(out, out, "build into a folder of its own, e.g. --out _site")
+            check_owned(out, deep=False)  # something may have been put there meanwhile
         except BaseException as exc:
             with _signals_deferred():
                 shutil.rmtree(tmp, ignore_errors=True)

@@ -142,7 +142,7 @@ def test_editor_leftovers_are_ignored_everywhere(tmp_path, run):
         ("content/articles/sub/x.md", "content/articles/sub: folders inside content/ are not"),
         (
             "content/articles/empty.md/",
-            "content/articles/empty.md: folders inside content/ are not",
+            "content/articles/empty.md: is an empty folder named like a file",
         ),
         ("content/faq/notes.txt", "content/faq/notes.txt: not a Markdown file"),
     ],
@@ -190,3 +190,106 @@ def test_read_never_blocks_on_a_fifo(tmp_path):
 
 def test_the_walk_of_a_missing_folder_is_empty(tmp_path):
     assert files.walk(tmp_path, "nothing") == files.Tree((), (), ())
+
+
+def test_links_that_branch_without_looping_end_in_an_error_not_a_hang(tmp_path, run, monkeypatch):
+    monkeypatch.setattr(files, "MAX_ENTRIES", 5_000)
+    site = make_site(tmp_path / "site")
+    dag = site / "dag"
+    for i in range(25):
+        (dag / f"d{i}").mkdir(parents=True)
+    (dag / "d25").mkdir()
+    (dag / "d25/leaf.css").write_text("x")
+    for i in range(25):
+        (dag / f"d{i}/a").symlink_to(dag / f"d{i + 1}")
+        (dag / f"d{i}/b").symlink_to(dag / f"d{i + 1}")
+    (site / "static/dag").symlink_to(dag / "d0")
+    result = run(site, "check")
+    assert result.code == 1
+    assert "static: more than 5,000 files and folders" in result.err
+
+
+@pytest.mark.parametrize("where", ["static/prev", "content/articles/prev", "templates/prev"])
+def test_a_link_to_a_built_site_is_an_error(tmp_path, run, where):
+    site = make_site(tmp_path / "site")
+    out = site / "_site"
+    assert run(site, "build", "--out", str(out), "--no-search").code == 0
+    (site / where).symlink_to(out)
+    result = run(site, "build", "--out", str(out), "--no-search", "--force")
+    assert result.code == 1
+    assert f"{where}: is (or links to) a built site" in result.err
+
+
+@pytest.mark.parametrize("rel", ["static/y.css", "templates/z.html", "static/sub/photo.jpg"])
+def test_an_empty_folder_named_like_a_file_is_an_error(tmp_path, run, rel):
+    site = make_site(tmp_path / "site")
+    (site / rel).mkdir(parents=True)
+    result = run(site, "check")
+    assert result.code == 1 and f"{rel}: is an empty folder named like a file" in result.err
+
+
+@pytest.mark.parametrize("top", ["content", "static", "templates"])
+def test_a_file_where_an_input_folder_belongs_is_an_error(tmp_path, run, top):
+    site = make_site(tmp_path / "site")
+    import shutil
+
+    shutil.rmtree(site / top)
+    (site / top).write_text("not a folder")
+    result = run(site, "check")
+    assert result.code == 1 and f"{top}: is a file; it must be a folder" in result.err
+
+
+@pytest.mark.parametrize("kind", ["link outside", "fifo", "folder", "dangling link"])
+@pytest.mark.parametrize("command", [["check"], ["build", "--force", "--no-search"], ["new", "X"]])
+def test_a_site_toml_that_is_not_a_file_of_the_project_is_named(tmp_path, kind, command):
+    site = make_site(tmp_path / "site")
+    toml = site / "site.toml"
+    if kind == "link outside":
+        toml.rename(tmp_path / "elsewhere.toml")
+        toml.symlink_to(tmp_path / "elsewhere.toml")
+    elif kind == "fifo":
+        toml.unlink()
+        os.mkfifo(toml)
+    elif kind == "folder":
+        toml.unlink()
+        toml.mkdir()
+    else:
+        toml.unlink()
+        toml.symlink_to(tmp_path / "nothing")
+    done = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--root", str(site), *command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("site.toml: ")
+
+
+def test_unreadable_inputs_are_named_by_check_and_build_as_an_ordinary_user(tmp_path):
+    """As root every file is readable, so this runs the command as the user nobody."""
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="sitegen-nobody-"))
+    try:
+        base.chmod(0o755)
+        site = make_site(base / "site")
+        subprocess.run(["chown", "-R", "65534:65534", str(base)], check=True)
+        nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        command = [*nobody, sys.executable, str(REPO / "build.py"), "--root", str(site)]
+        for rel in (
+            "static/style.css",
+            "templates/base.html",
+            "content/articles/first-article.md",
+            "site.toml",
+        ):
+            (site / rel).chmod(0)
+            for args in (["check"], ["build", "--out", str(base / "out"), "--no-search"]):
+                done = subprocess.run([*command, *args], capture_output=True, text=True, timeout=60)
+                assert done.returncode == 1, (rel, args, done.stdout)
+                assert f"{rel}: cannot be read: Permission denied" in done.stderr, done.stderr
+                assert "Traceback" not in done.stderr
+            (site / rel).chmod(0o644)
+    finally:
+        shutil.rmtree(base)

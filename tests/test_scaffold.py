@@ -61,3 +61,35 @@ def test_titles_with_quotes_backslashes_and_colons_give_front_matter_that_parses
 
         parsed = frontmatter.split(path.read_text(), "x.md")
         assert parsed.meta["title"] == title
+
+
+def test_new_never_follows_a_link_or_leaves_half_a_file(tmp_path, run, monkeypatch):
+    import os
+
+    site = make_site(tmp_path / "site")
+    (site / "content/articles/hello-world.md").symlink_to(tmp_path / "nowhere")
+    result = run(site, "new", "Hello World", "--topic", "alpha")
+    assert result.code == 1 and "already exists; nothing was written" in result.err
+    assert not (tmp_path / "nowhere").exists()
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "link", full)
+    result = run(site, "new", "Another one", "--topic", "alpha")
+    assert result.code == 1 and "could not write the file: No space left on device" in result.err
+    assert not list((site / "content/articles").glob("another*")) and not list(
+        (site / "content/articles").glob(".new-*")
+    )
+
+
+def test_new_refuses_an_articles_folder_that_links_outside(tmp_path, run):
+    import shutil
+
+    site = make_site(tmp_path / "site")
+    outside = tmp_path / "outside"
+    shutil.move(site / "content/articles", outside)
+    (site / "content/articles").symlink_to(outside)
+    result = run(site, "new", "Hello", "--topic", "alpha")
+    assert result.code == 1 and "points outside the project" in result.err
+    assert not (outside / "hello.md").exists()

@@ -261,3 +261,23 @@ def test_a_port_out_of_range_is_a_usage_error(tmp_path, port):
     )
     assert done.returncode == 2
     assert "is not a port number (0 to 65535)" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_preview_never_writes_into_a_folder_put_in_place_of_its_output(served):
+    site, origin, proc = served
+    out = site / "_site"
+    shutil.rmtree(out)
+    (out / "static").mkdir(parents=True)
+    (out / "mine.txt").write_text("mine")
+    (out / "static/search.js").write_text("own")
+    page = site / "content/pages/about.md"
+    atomic_save(page, page.read_text() + "\nOne more line.\n")
+    report = next_report(proc)
+    assert "problem(s)" in report
+    status, body = fetch(origin + "/sub/")
+    assert status == 500 and "refusing to replace a folder the generator did not create" in body
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        "mine.txt",
+        "static",
+        "static/search.js",
+    ]

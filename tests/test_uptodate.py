@@ -122,3 +122,88 @@ def test_the_record_is_valid_json(tmp_path, run):
     assert run(site, "build", "--out", str(tmp_path / "out"), "--no-search").code == 0
     records = json.loads((site / cache.CACHE_DIR / uptodate.RECORD).read_text())
     assert list(records) == [str((tmp_path / "out").resolve())]
+
+
+def test_an_empty_folder_that_appears_is_not_up_to_date(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    assert run(site, "build", "--out", str(out), "--no-search").code == 0
+    (site / "content/articles/x.md").mkdir()
+    result = run(site, "build", "--out", str(out), "--no-search")
+    assert (
+        result.code == 1
+        and "content/articles/x.md: is an empty folder named like a file" in result.err
+    )
+
+
+@pytest.mark.parametrize("name", [cache.CACHE_FILE, uptodate.RECORD])
+@pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero", "folder"])
+def test_cache_files_that_are_not_files_are_ignored_without_a_hang(tmp_path, name, kind):
+    import os
+
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    command = [sys.executable, str(REPO / "build.py"), "--root", str(site)]
+    subprocess.run([*command, "build", "--out", str(out), "--no-search"], check=True, timeout=60)
+    path = site / cache.CACHE_DIR / name
+    path.unlink()
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        path.symlink_to("/dev/zero")
+    for args in (["build", "--out", str(out), "--no-search"], ["check"]):
+        done = subprocess.run([*command, *args], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("payload", ["exit", "interrupt", "generator exit", "write a file"])
+def test_a_crafted_cache_runs_no_code(tmp_path, payload):
+    site = make_site(tmp_path / "site")
+    marker = tmp_path / "PWNED"
+    calls = {
+        "exit": "import sys; sys.exit(0)",
+        "interrupt": "raise KeyboardInterrupt",
+        "generator exit": "raise GeneratorExit",
+        "write a file": f"open({str(marker)!r}, 'w').write('x')",
+    }
+    evil = tmp_path / "evil.py"
+    evil.write_text(
+        "import pickle\n"
+        "class Evil:\n"
+        "    def __reduce__(self):\n"
+        f"        return (exec, ({calls[payload]!r},))\n"
+        f"data = pickle.dumps({{'format': 2, 'entries': {{'k': Evil()}}}})\n"
+        f"open({str(site / cache.CACHE_DIR / cache.CACHE_FILE)!r}, 'wb').write(data)\n"
+    )
+    (site / cache.CACHE_DIR).mkdir()
+    subprocess.run([sys.executable, str(evil)], check=True, timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "build.py"),
+            "--root",
+            str(site),
+            "build",
+            "--out",
+            str(tmp_path / "out"),
+            "--no-search",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stdout.startswith("Built"), done.stderr
+    assert not marker.exists()
+
+
+def test_a_cache_folder_that_links_elsewhere_is_neither_read_nor_written(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / ".gitignore").write_text("mine\n")
+    (site / cache.CACHE_DIR).symlink_to(elsewhere)
+    assert run(site, "build", "--out", str(tmp_path / "out"), "--no-search").code == 0
+    assert sorted(p.name for p in elsewhere.iterdir()) == [".gitignore"]
+    assert (elsewhere / ".gitignore").read_text() == "mine\n"

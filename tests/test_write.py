@@ -51,7 +51,10 @@ REFUSED = {
     "some-folder": "refusing to replace a folder the generator did not create (it holds a.txt, b",
     "README.md": "refusing to replace a file with the site",
     "link-to-docs": "refusing to replace a folder the generator did not create",
-    "has-git": "refusing to replace a folder that holds a git repository (.git)",
+    "has-git": "refusing to replace a folder that holds a git repository (",
+    "has-nested-git": "refusing to replace a folder that holds a git repository (",
+    ".sitegen-cache": "refusing to write into the generator's cache (.sitegen-cache/)",
+    "no-such-parent/out": "does not exist",
 }
 
 
@@ -69,6 +72,10 @@ def project(tmp_path: Path) -> Path:
     (site / "has-git" / write.MARKER).write_text("")
     (site / "has-git/.git").mkdir()
     (site / "has-git/.git/HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (site / "has-nested-git/deploy/.git").mkdir(parents=True)
+    (site / "has-nested-git" / write.MARKER).write_text("")
+    (site / "has-nested-git/deploy/notes.txt").write_text("mine")
+    (site / ".sitegen-cache").mkdir()
     git_repo(site)
     return site
 
@@ -91,7 +98,7 @@ def test_a_folder_the_generator_did_not_make_is_never_touched(project, where, ta
     assert REFUSED[target] in result.stderr
     assert "hint:" in result.stderr and "Traceback" not in result.stderr
     assert everything(project.parent) == before
-    assert not (project / ".sitegen-cache").exists()  # refused before anything was written
+    assert not list((project / ".sitegen-cache").iterdir())  # refused before anything was written
 
 
 def test_home_and_the_file_system_root_are_refused(tmp_path, run, monkeypatch):
@@ -112,10 +119,10 @@ def test_serve_refuses_an_output_it_does_not_own(tmp_path, run):
     assert (site / "_site/notes.txt").read_text() == "mine"
 
 
-@pytest.mark.parametrize("state", ["missing", "empty", "marked", "missing parents"])
+@pytest.mark.parametrize("state", ["missing", "empty", "marked"])
 def test_a_missing_empty_or_marked_folder_is_replaced(tmp_path, run, state):
     site = make_site(tmp_path / "site")
-    out = tmp_path / ("a/b/out" if state == "missing parents" else "out")
+    out = tmp_path / "out"
     if state in ("empty", "marked"):
         out.mkdir()
     if state == "marked":
@@ -130,7 +137,8 @@ def test_a_missing_empty_or_marked_folder_is_replaced(tmp_path, run, state):
     assert run(site, "build", "--out", str(out), "--no-search", "--force").code == 0
 
 
-def test_a_file_put_into_the_output_during_a_build_stops_the_swap(tmp_path, monkeypatch):
+@pytest.mark.parametrize("intrusion", ["a file in it", "a file instead", "a link instead"])
+def test_something_put_there_during_a_build_stops_the_swap(tmp_path, monkeypatch, intrusion):
     site = make_site(tmp_path / "site")
     out = tmp_path / "out"
     out.mkdir()
@@ -138,12 +146,24 @@ def test_a_file_put_into_the_output_during_a_build_stops_the_swap(tmp_path, monk
 
     def copy_then_intrude(tree, folder):
         real_copy(tree, folder)
-        (out / "photo.jpg").write_bytes(b"someone else's")
+        if intrusion == "a file in it":
+            (out / "photo.jpg").write_bytes(b"someone else's")
+        elif intrusion == "a file instead":
+            out.rmdir()
+            out.write_bytes(b"someone else's")
+        else:
+            out.rmdir()
+            out.symlink_to(site / "content")
 
     monkeypatch.setattr(write, "copy_static", copy_then_intrude)
-    with pytest.raises(pipeline.BuildError, match="did not create"):
+    with pytest.raises(pipeline.BuildError, match="refusing to replace"):
         pipeline.build(site, out, search_index=False)
-    assert sorted(p.name for p in out.iterdir()) == ["photo.jpg"]
+    if intrusion == "a file in it":
+        assert sorted(p.name for p in out.iterdir()) == ["photo.jpg"]
+    elif intrusion == "a file instead":
+        assert out.read_bytes() == b"someone else's"
+    else:
+        assert out.is_symlink() and (site / "content/articles").is_dir()
     assert not list(tmp_path.glob(".sitegen-tmp-*"))
 
 
@@ -288,15 +308,26 @@ def test_a_read_only_disk_is_a_clear_error(tmp_path, run):
     assert "could not write the site: Read-only file system" in result.err
 
 
-@pytest.mark.parametrize("under", ["a-file", "/proc"])
-def test_an_output_under_a_file_or_a_system_folder_is_a_clear_error(tmp_path, run, under):
+@pytest.mark.parametrize(
+    ("under", "message"),
+    [
+        ("a-file/sub/out", "does not exist"),
+        ("a-file/out", "does not exist"),
+        ("missing/out", "does not exist"),
+        ("/proc/sub/out", "does not exist"),
+        ("/proc/out", "could not write the site"),
+        ("/sys/out", "could not write the site"),
+    ],
+)
+def test_an_output_under_a_file_or_a_system_folder_is_a_clear_error(tmp_path, run, under, message):
     site = make_site(tmp_path / "site")
     (tmp_path / "a-file").write_text("x")
-    parent = tmp_path / under if under == "a-file" else Path(under)
-    result = run(site, "build", "--out", str(parent / "sub/out"), "--no-search")
+    target = under if under.startswith("/") else str(tmp_path / under)
+    result = run(site, "build", "--out", target, "--no-search")
     assert result.code == 1
-    assert "could not write the site" in result.err and "Traceback" not in result.err
+    assert message in result.err and "Traceback" not in result.err
     assert (tmp_path / "a-file").read_text() == "x"
+    assert not (tmp_path / "missing").exists()
 
 
 # --- one build at a time -----------------------------------------------------------------------
@@ -345,10 +376,119 @@ def test_the_next_build_removes_what_a_killed_one_left(tmp_path, run):
     site = make_site(tmp_path / "site")
     out = tmp_path / "out"
     built(site, out)
-    stale = tmp_path / ".sitegen-tmp-out-abc123"
-    (stale / "articles").mkdir(parents=True)
+    for stale in (".sitegen-tmp-out~abc12345", ".sitegen-tmp-out~abc12345.old"):
+        (tmp_path / stale / "articles").mkdir(parents=True)
     (tmp_path / ".sitegen-tmp-out.lock").write_text("999999\n")  # its holder died
-    (tmp_path / ".sitegen-tmp-other-abc").mkdir()  # another output's: not ours to remove
+    others = [
+        ".sitegen-tmp-out-2~abc12345",
+        ".sitegen-tmp-out~x~abc12345",
+        ".sitegen-tmp-other~abc12345",
+    ]
+    for other in others:  # other outputs' (out-2, "out~x"): not ours to remove
+        (tmp_path / other).mkdir()
     assert run(site, "build", "--out", str(out), "--no-search", "--force").code == 0
-    assert sorted(p.name for p in tmp_path.glob(".sitegen-tmp-*")) == [".sitegen-tmp-other-abc"]
-    shutil.rmtree(tmp_path / ".sitegen-tmp-other-abc")
+    assert sorted(p.name for p in tmp_path.glob(".sitegen-tmp-*")) == sorted(others)
+    for other in others:
+        shutil.rmtree(tmp_path / other)
+
+
+def test_builds_into_folders_that_share_a_prefix_leave_each_other_alone(tmp_path):
+    site = make_site(tmp_path / "site")
+    procs = [
+        subprocess.Popen(
+            [*BUILD, "--root", str(site), "build", "--out", str(tmp_path / name), "--force"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("_site-2", "_site", "_site-2-b", "_site~x")
+    ]
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    listings = {
+        name: sorted(p.relative_to(tmp_path / name) for p in (tmp_path / name).rglob("*"))
+        for name in ("_site-2", "_site", "_site-2-b", "_site~x")
+    }
+    assert len(listings["_site"]) > 30
+    assert all(listing == listings["_site"] for listing in listings.values())
+
+
+def test_a_completely_full_disk_is_a_clear_error(tmp_path):
+    site = make_site(tmp_path / "site")
+    with small_disk(tmp_path / "disk", "2m") as disk:
+        subprocess.run(["fallocate", "-l", "100m", str(disk / "filler")], capture_output=True)
+        fd = os.open(disk / "filler2", os.O_WRONLY | os.O_CREAT)  # whatever fallocate left
+        with contextlib.suppress(OSError):
+            while os.write(fd, b"\0" * 512):
+                pass
+        os.close(fd)
+        result = subprocess.run(
+            [*BUILD, "--root", str(site), "build", "--out", str(disk / "out")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert "No space left on device" in result.stderr
+        assert sorted(p.name for p in disk.iterdir()) == ["filler", "filler2"]
+
+
+def test_an_output_holding_a_mount_point_is_refused(tmp_path):
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    built(site, out)
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside/photo.jpg").write_bytes(b"mine")
+    (out / "media").mkdir()
+    done = subprocess.run(
+        ["mount", "--bind", str(tmp_path / "outside"), str(out / "media")], capture_output=True
+    )
+    if done.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(done.stderr.decode())
+        pytest.skip("cannot bind-mount here")
+    try:
+        result = subprocess.run(
+            [*BUILD, "--root", str(site), "build", "--out", str(out), "--force"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        subprocess.run(["umount", str(out / "media")], check=False)
+    assert result.returncode == 1 and "holds a mount point" in result.stderr
+    assert (tmp_path / "outside/photo.jpg").read_bytes() == b"mine"
+
+
+AS_NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def as_nobody(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*AS_NOBODY, *BUILD, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_a_read_only_previous_site_is_refused_before_building(tmp_path):
+    """Run as an ordinary user (root may write anywhere): a site whose folders cannot be
+    deleted is refused up front, rather than swapped out and left behind."""
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="sitegen-nobody-"))  # pytest's own folders are private
+    try:
+        base.chmod(0o755)
+        site = make_site(base / "site")
+        (base / "work").mkdir()
+        subprocess.run(["chown", "-R", "65534:65534", str(site), str(base / "work")], check=True)
+        out = base / "work/out"
+        first = as_nobody("--root", str(site), "build", "--out", str(out), "--no-search")
+        assert first.returncode == 0, first.stderr
+        before = tree_digest(out)
+        (out / "articles").chmod(0o555)
+        result = as_nobody(
+            "--root", str(site), "build", "--out", str(out), "--no-search", "--force"
+        )
+        assert result.returncode == 1 and "is read-only" in result.stderr, result.stderr
+        assert tree_digest(out) == before
+        assert sorted(p.name for p in (base / "work").iterdir()) == ["out"]
+    finally:
+        shutil.rmtree(base)

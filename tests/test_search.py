@@ -1,0 +1,57 @@
+"""The search step is checked after it runs: its exit code alone is not trusted."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen import pipeline, search
+from sitegen.errors import BuildError
+
+from .conftest import make_site
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory) -> Path:
+    site = make_site(tmp_path_factory.mktemp("s") / "site")
+    _, out = pipeline.build(site, site.parent / "out")
+    return out
+
+
+def damaged(indexed: Path, tmp_path: Path, damage) -> Path:
+    copy = tmp_path / "copy"
+    shutil.copytree(indexed, copy)
+    damage(copy / "pagefind")
+    return copy
+
+
+DAMAGES = {
+    "no index folder": lambda p: shutil.rmtree(p / "index"),
+    "no fragments": lambda p: shutil.rmtree(p / "fragment"),
+    "a fragment cut short": lambda p: next((p / "fragment").iterdir()).write_bytes(
+        b"\x1f\x8b\x08\x00ab"
+    ),
+    "index chunks cut to 10 bytes": lambda p: [
+        f.write_bytes(f.read_bytes()[:10]) for f in (p / "index").iterdir()
+    ],
+    "no pagefind.js": lambda p: (p / "pagefind.js").unlink(),
+    "no wasm": lambda p: next(p.glob("wasm.en.pagefind")).unlink(),
+    "empty entry": lambda p: (p / "pagefind-entry.json").write_text(""),
+    "entry without languages": lambda p: (p / "pagefind-entry.json").write_text(
+        '{"languages": {}}'
+    ),
+    "an empty script": lambda p: (p / "pagefind-worker.js").write_text(""),
+    "no meta": lambda p: next(p.glob("*.pf_meta")).unlink(),
+}
+
+
+def test_a_whole_index_passes(indexed):
+    search.verify(indexed)
+
+
+@pytest.mark.parametrize("case", sorted(DAMAGES))
+def test_a_damaged_index_fails_the_build(indexed, tmp_path, case):
+    with pytest.raises(BuildError, match="the search index is incomplete"):
+        search.verify(damaged(indexed, tmp_path, DAMAGES[case]))
