@@ -84,8 +84,7 @@ def decode(raw: bytes, path: str) -> str:
         raise fail(
             path,
             None,
-            f"file is {len(raw) / 1048576:.1f} MB; the limit is "
-            f"{limits.MAX_FILE_BYTES // 1048576} MB",
+            f"file is {len(raw) // 1024:,} KB; the limit is {limits.MAX_FILE_BYTES // 1024} KB",
             "split it into several articles",
         )
     try:

@@ -1,11 +1,13 @@
 """Limits that keep the work on any one input file bounded, checked before Markdown and the
 sanitizer see the text.
 
-Python-Markdown's time grows with the square of some unusual runs of text (hundreds of ``[``,
-``![a`` or ``<a `` in one paragraph), its list and quote handling recurses once per level of
-nesting, and the sanitizer's once per level of HTML nesting. No real article comes near these
-limits (the longest article on the site has a few dozen links); a file that passes them converts
-in well under two seconds (bench/hostile.py measures it).
+Python-Markdown's time grows with the square of the number of some characters in one paragraph
+(each ``[``, backtick, ``&``, backslash or ``<`` may start an inline element it tries to match
+or stash), with the number of blocks, and its list and quote handling recurses once per level
+of nesting; the sanitizer recurses once per level of HTML nesting. No real article comes near
+these limits (the longest article on the site has 9 KB, 136 lines and a few dozen links); a file
+that passes them converts in under two seconds on this project's machine (bench/hostile.py
+measures the worst cases).
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import re
 
 from .errors import SiteError
 
-MAX_FILE_BYTES = 1024 * 1024  # 1 MB: about 150,000 words
+MAX_FILE_BYTES = 256 * 1024  # 256 KB: about 40,000 words
+MAX_LINES = 10_000
 MAX_NESTING = 20  # levels of lists and quotes
-MAX_BRACKETS_PER_PARAGRAPH = 200  # "[" in one paragraph (each link or citation needs one)
-MAX_BRACKETS = 5000  # "[" in one file
+SPECIAL = "[`&\\<"  # characters that may start an inline element (a link needs one "[")
+MAX_SPECIAL_PER_PARAGRAPH = 200  # of each of them, in one paragraph
+MAX_SPECIAL = 5000  # of each of them, in one file
 MAX_TAGS = 1000  # raw HTML tags and <autolinks> in one file
 MAX_HTML_DEPTH = 50  # raw HTML elements inside each other
 
@@ -50,12 +54,15 @@ def check(body: str, body_line: int, path: str) -> list[SiteError]:
     def over(line: int, message: str, hint: str) -> None:
         errors.append(SiteError(path, body_line + line, message, hint))
 
-    brackets = 0
-    paragraph_start, paragraph_brackets = 0, 0
     lines = body.split("\n")
+    if len(lines) > MAX_LINES:
+        over(MAX_LINES, f"{len(lines):,} lines; the limit is {MAX_LINES:,}", "split the file")
+        return errors
+    totals = dict.fromkeys(SPECIAL, 0)
+    paragraph_start, counts = 0, dict.fromkeys(SPECIAL, 0)
     for number, text in enumerate(lines):
         if not text.strip():
-            paragraph_start, paragraph_brackets = number + 1, 0
+            paragraph_start, counts = number + 1, dict.fromkeys(SPECIAL, 0)
             continue
         prefix = _PREFIX.match(text)
         if prefix and prefix.end():
@@ -68,19 +75,25 @@ def check(body: str, body_line: int, path: str) -> list[SiteError]:
                     "flatten the list: no reader can follow that many levels",
                 )
                 return errors
-        count = text.count("[")
-        brackets += count
-        paragraph_brackets += count
-        if paragraph_brackets > MAX_BRACKETS_PER_PARAGRAPH:
+        for char in SPECIAL:
+            if char not in text:
+                continue
+            count = text.count(char)
+            counts[char] += count
+            totals[char] += count
+            if counts[char] > MAX_SPECIAL_PER_PARAGRAPH:
+                over(
+                    paragraph_start,
+                    f"more than {MAX_SPECIAL_PER_PARAGRAPH} '{char}' in one paragraph",
+                    "split the paragraph (a blank line starts a new one)",
+                )
+                return errors
+    for char, total in totals.items():
+        if total > MAX_SPECIAL:
             over(
-                paragraph_start,
-                f"more than {MAX_BRACKETS_PER_PARAGRAPH} '[' in one paragraph",
-                "split the paragraph, or write a lone [ as \\[",
+                0, f"{total:,} '{char}' in one file; the limit is {MAX_SPECIAL:,}", "split the file"
             )
             return errors
-    if brackets > MAX_BRACKETS:
-        over(0, f"{brackets} '[' in one file; the limit is {MAX_BRACKETS}", "split the file")
-        return errors
     depth, tags = 0, 0
     for match in _TAG.finditer(body):
         tags += 1

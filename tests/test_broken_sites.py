@@ -98,7 +98,7 @@ def test_oversized_file_gets_a_clear_limit(tmp_path, run):
     )
     result = run(site, "build", "--out", str(tmp_path / "out"))
     assert result.code == 1
-    assert "content/articles/huge.md: file is 2.1 MB; the limit is 1 MB" in result.err
+    assert "content/articles/huge.md: file is 2,152 KB; the limit is 256 KB" in result.err
 
 
 def test_symlink_out_of_the_project_is_refused(tmp_path, run):
