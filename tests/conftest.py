@@ -148,3 +148,15 @@ def start_serve(site: Path, *args: str):
             return proc, int(match.group(1))
     proc.kill()
     pytest.fail("serve did not start:\n" + "".join(lines))
+
+
+def require_root(why: str) -> None:
+    """Tests that mount file systems or act as another user need root: CI runs as root, so
+    there a missing root is a failure; elsewhere the test is skipped."""
+    import os
+
+    if os.geteuid() != 0:
+        message = f"needs root: {why}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)

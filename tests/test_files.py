@@ -14,7 +14,7 @@ import pytest
 
 from sitegen import files
 
-from .conftest import REPO, make_site, tree_digest
+from .conftest import REPO, make_site, require_root, tree_digest
 
 FOLDERS = ["content/articles", "static", "templates"]
 ARTICLE = "---\ntitle: T\nsummary: S\ntopics: [alpha]\npublished: 2026-01-01\n---\nBody.\n"
@@ -49,6 +49,7 @@ def plant(site: Path, folder: str, kind: str, outside: Path) -> str:
         sock.bind(str(path))
         sock.close()
     elif kind == "device":
+        require_root("makes a device file")
         os.mknod(path, 0o600 | stat.S_IFCHR, os.makedev(1, 5))  # like /dev/zero
     return rel
 
@@ -271,6 +272,7 @@ def test_unreadable_inputs_are_named_by_check_and_build_as_an_ordinary_user(tmp_
     import shutil
     import tempfile
 
+    require_root("runs the commands as the user nobody")
     base = Path(tempfile.mkdtemp(prefix="sitegen-nobody-"))
     try:
         base.chmod(0o755)

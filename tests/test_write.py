@@ -15,7 +15,7 @@ import pytest
 
 from sitegen import pipeline, write
 
-from .conftest import REPO, make_site, tree_digest
+from .conftest import REPO, make_site, require_root, tree_digest
 
 BUILD = [sys.executable, str(REPO / "build.py")]
 
@@ -239,6 +239,7 @@ def test_the_portable_swap_replaces_the_site(tmp_path, monkeypatch):
 @contextlib.contextmanager
 def small_disk(path: Path, size: str, read_only: bool = False):
     """A tmpfs of ``size`` mounted at ``path`` (root on Linux; CI runs as root)."""
+    require_root("mounts a small tmpfs")
     path.mkdir()
     options = f"size={size}" + (",ro" if read_only else "")
     done = subprocess.run(
@@ -441,6 +442,7 @@ def test_an_output_holding_a_mount_point_is_refused(tmp_path):
     (tmp_path / "outside").mkdir()
     (tmp_path / "outside/photo.jpg").write_bytes(b"mine")
     (out / "media").mkdir()
+    require_root("bind-mounts a folder")
     done = subprocess.run(
         ["mount", "--bind", str(tmp_path / "outside"), str(out / "media")], capture_output=True
     )
@@ -465,6 +467,7 @@ AS_NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 
 
 def as_nobody(*args: str) -> subprocess.CompletedProcess:
+    require_root("runs the build as the user nobody")
     return subprocess.run([*AS_NOBODY, *BUILD, *args], capture_output=True, text=True, timeout=120)
 
 
@@ -473,6 +476,7 @@ def test_a_read_only_previous_site_is_refused_before_building(tmp_path):
     deleted is refused up front, rather than swapped out and left behind."""
     import tempfile
 
+    require_root("runs the build as the user nobody")
     base = Path(tempfile.mkdtemp(prefix="sitegen-nobody-"))  # pytest's own folders are private
     try:
         base.chmod(0o755)
