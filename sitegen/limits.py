@@ -97,25 +97,21 @@ def check(body: str, body_line: int, path: str) -> list[SiteError]:
     depth, tags = 0, 0
     for match in _TAG.finditer(body):
         tags += 1
+        closing, name, self_closing = match.group(1), (match.group(2) or "").lower(), match.group(3)
+        if name and not self_closing and name not in _VOID:
+            depth = max(depth - 1, 0) if closing else depth + 1
         if tags > MAX_TAGS:
-            over(
-                body.count("\n", 0, match.start()),
+            problem = (
                 f"more than {MAX_TAGS} HTML tags or <links> in one file",
                 "write it in Markdown, or split the file",
             )
-            return errors
-        closing, name, self_closing = match.group(1), (match.group(2) or "").lower(), match.group(3)
-        if not name or self_closing or name in _VOID:
-            continue
-        if closing:
-            depth = max(depth - 1, 0)
-            continue
-        depth += 1
-        if depth > MAX_HTML_DEPTH:
-            over(
-                body.count("\n", 0, match.start()),
+        elif depth > MAX_HTML_DEPTH:
+            problem = (
                 f"HTML elements nested {depth} deep; the limit is {MAX_HTML_DEPTH}",
                 "close the elements you open, or write it in Markdown",
             )
-            return errors
+        else:
+            continue
+        over(body.count("\n", 0, match.start()), *problem)
+        return errors
     return errors

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import unicodedata
 from datetime import date
 from pathlib import Path
 
 import yaml
 
+from . import write
 from .config import Config, did_you_mean
 from .errors import BuildError, SiteError
 from .quality import PLACEHOLDER, PLACEHOLDER_DOI
@@ -111,7 +111,7 @@ def new_article(config: Config, title: str, topic: str | None, today: date) -> P
     )
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _write_new(path, text.encode("utf-8"))
+        write.replace_file(path, text.encode("utf-8"), overwrite=False)
     except FileExistsError:
         raise BuildError(
             [SiteError(shown, None, "already exists; nothing was written", "choose another title")]
@@ -128,16 +128,3 @@ def new_article(config: Config, title: str, topic: str | None, today: date) -> P
             ]
         ) from None
     return path
-
-
-def _write_new(path: Path, data: bytes) -> None:
-    """Write a whole new file or nothing: into a temporary file first, then linked into place,
-    which fails rather than replace a file that appeared meanwhile."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".new-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.link(tmp, path)
-    finally:
-        os.unlink(tmp)

@@ -280,15 +280,21 @@ def put(folder: Path, rel: str, data: str | bytes) -> None:
         file.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
-def replace_file(target: Path, data: bytes) -> None:
-    """Replace one file atomically, so a reader never sees half of it."""
+def replace_file(target: Path, data: bytes, overwrite: bool = True) -> None:
+    """Write one file whole, atomically: a reader sees the old bytes or the new, never half.
+    With ``overwrite`` false, raise FileExistsError rather than replace anything already there
+    (a file, or a link, even one that points nowhere)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+        if overwrite:
+            os.replace(tmp, target)
+        else:
+            os.link(tmp, target)
+            os.unlink(tmp)
     except BaseException:
         with _signals_deferred():
             Path(tmp).unlink(missing_ok=True)

@@ -79,7 +79,7 @@ def test_new_never_follows_a_link_or_leaves_half_a_file(tmp_path, run, monkeypat
     result = run(site, "new", "Another one", "--topic", "alpha")
     assert result.code == 1 and "could not write the file: No space left on device" in result.err
     assert not list((site / "content/articles").glob("another*")) and not list(
-        (site / "content/articles").glob(".new-*")
+        (site / "content/articles").glob(".tmp-*")
     )
 
 
