@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 from .errors import BuildError, SiteError
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
 
 
 @dataclass(frozen=True)
@@ -83,11 +83,12 @@ class Config:
 
 # Characters no setting may hold: C0 and C1 controls (a tab or newline in a title or URL ends
 # up in HTML attributes, XML, robots.txt and terminals) and the Unicode line separators.
-CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+NETLOC_RE = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::[0-9]{1,5})?\Z")
 HOST_RE = re.compile(
-    r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$"
+    r"^(?=.{1,253}\Z)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\Z"
 )
-URL_PATH_RE = re.compile(r"^[A-Za-z0-9._~/%-]*$")
+URL_PATH_RE = re.compile(r"^(?:[A-Za-z0-9._~/-]|%[0-9A-Fa-f]{2})*\Z")
 
 
 def control_problem(value: str) -> str | None:
@@ -112,6 +113,8 @@ def url_problem(url: str, what: str = "base_url", path_and_query: bool = False) 
         return f"{what} '{url}' needs a scheme (https://) and a host"
     if "@" in parts.netloc:
         return f"{what} must not contain a user name or password"
+    if not NETLOC_RE.match(parts.netloc):
+        return f"{what} host '{parts.netloc}' is not a valid host name"
     host = parts.hostname
     if not HOST_RE.match(host):
         try:
@@ -124,8 +127,8 @@ def url_problem(url: str, what: str = "base_url", path_and_query: bool = False) 
         return None if not re.search(r"[\"'<>\\`]", url) else f"{what} holds a quote or bracket"
     if "?" in url or "#" in url:
         return f"{what} must not carry a query or a fragment"
-    if not URL_PATH_RE.match(parts.path):
-        return f"{what} path may hold only letters, digits and . _ ~ / - %"
+    if not URL_PATH_RE.match(parts.path) or "//" in parts.path:
+        return f"{what} path may hold only letters, digits, . _ ~ - and single slashes, and % only before two hex digits"
     return None
 
 
@@ -166,8 +169,8 @@ def _help_url_check(value: Any) -> str | None:
         return None
     if value.startswith("https://"):
         return url_problem(value, "help url", path_and_query=True)
-    if re.match(r"^(tel|sms):\+?[0-9][0-9-]*$", value) or re.match(
-        r"^mailto:[^@\s\"'<>]+@[a-z0-9.-]+$", value
+    if re.fullmatch(r"(tel|sms):\+?[0-9][0-9-]*", value) or re.fullmatch(
+        r"mailto:[^@\s\"'<>\x00-\x1f\x7f-\x9f]+@[a-z0-9.-]+", value
     ):
         return None
     return (
@@ -231,6 +234,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "min_articles_per_topic": Key(int, check=_range(0, 1000)),
     },
 }
+MAX_ERRORS = 50  # reported from site.toml in one run
 ARRAYS = {"topics", "help"}  # sections written as [[name]]
 REQUIRED_SECTIONS = ("site", "topics", "disclaimer", "help")
 TYPE_NAMES = {str: "text in quotes", int: "a whole number", bool: "true or false"}
@@ -318,6 +322,8 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
     errors: list[SiteError] = []
 
     def err(section: str, index: int | None, key: str | None, message: str, hint: str = "") -> None:
+        if len(errors) >= MAX_ERRORS:  # each needs a scan of the file for its line
+            return
         line = where.line(section, index, key) or where.line(section, index)
         errors.append(SiteError(name, line, message, hint))
 
@@ -362,7 +368,10 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
                     or not isinstance(value, spec.type)
                 ):
                     err(section, pos, key, f"'{key}' must be {_type_name(spec.type)}", spec.hint)
-                elif (problem := spec.check(value)) is not None:
+                elif (
+                    problem := (isinstance(value, str) and control_problem(value))
+                    or spec.check(value)
+                ) is not None:
                     err(
                         section,
                         pos,

@@ -17,8 +17,9 @@ from .config import SLUG_RE, Config, control_problem, did_you_mean
 from .errors import BuildError, SiteError
 
 KINDS = {"articles": "article", "faq": "faq", "pages": "page"}
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
+MAX_SOURCES = 200  # per file: each unknown citation is compared with every source
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+\Z")
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,9 @@ SOURCE_KEYS = {"id", "authors", "year", "title", "venue", "doi", "url"}
 def _sources(value: Any, ctx: _Context) -> tuple[Source, ...] | None:
     if not isinstance(value, list):
         ctx.error("'sources' must be a list", "each source starts with '- ' on its own line")
+        return None
+    if len(value) > MAX_SOURCES:
+        ctx.error(f"{len(value)} sources; the limit is {MAX_SOURCES}", "split the article")
         return None
     out = []
     ids: set[str] = set()
@@ -351,7 +355,7 @@ def from_front_matter(
     keys = tuple(s.id for s in sources if s.id)
     prefix = f"{slug}-" if kind == "faq" else ""
     body = markup.convert(parsed.body, parsed.body_line, keys, prefix)
-    for key, line in body.unknown_cites:
+    for key, line in body.unknown_cites[:20]:  # the first twenty are enough to fix
         errors.append(
             SiteError(
                 shown,

@@ -13,7 +13,9 @@ from .errors import BuildError, SiteError
 
 # Control characters no text file needs: all C0 controls but tab, newline and carriage return,
 # DEL, and the C1 controls (often a sign of text decoded with the wrong encoding).
-CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_RE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]"
+)  # and XML's non-characters
 FENCE = re.compile(r"^---[ \t]*$")
 
 

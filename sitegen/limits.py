@@ -27,7 +27,7 @@ MAX_HTML_DEPTH = 50  # raw HTML elements inside each other
 
 _PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*)*")
 _MARKER = re.compile(r">|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])")
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>|<[A-Za-z!/]")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*+)([^<>]*+)>|<[A-Za-z!/]")  # linear: *+
 _VOID = frozenset(
     [
         "area",
@@ -97,7 +97,8 @@ def check(body: str, body_line: int, path: str) -> list[SiteError]:
     depth, tags = 0, 0
     for match in _TAG.finditer(body):
         tags += 1
-        closing, name, self_closing = match.group(1), (match.group(2) or "").lower(), match.group(3)
+        closing, name = match.group(1), (match.group(2) or "").lower()
+        self_closing = (match.group(3) or "").endswith("/")
         if name and not self_closing and name not in _VOID:
             depth = max(depth - 1, 0) if closing else depth + 1
         if tags > MAX_TAGS:

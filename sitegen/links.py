@@ -134,6 +134,9 @@ def resolve(
                 )
                 continue
             page, _, own_anchor = url_of(target_doc).partition("#")
+            # A heading whose id clashed with the page's own was renamed ("main" -> "main-1"):
+            # the link follows the heading, as a link within that page does.
+            fragment = dict(target_doc.body.renamed).get(fragment, fragment)
             if own_anchor:  # an FAQ entry: its ids carry its slug
                 fragment = f"{own_anchor}-{fragment}" if fragment else own_anchor
         if fragment:

@@ -77,6 +77,7 @@ class Rendered:
     headings: tuple[Heading, ...]
     links: tuple[tuple[str, int], ...]  # (href or src as written in the HTML, body line)
     cites: tuple[str, ...]  # citation keys in order of first use
+    renamed: tuple[tuple[str, str], ...]  # ids renamed to keep clear of the page's own
     unknown_cites: tuple[tuple[str, int], ...]
     words: int
 
@@ -227,12 +228,14 @@ CHROME_IDS = frozenset(
 )  # fmt: skip
 SCOPED_CHROME_IDS = frozenset({"answer", "references"})
 CHROME_PREFIX = "ref-"
+BAD_ID_RE = re.compile(r' id="(?:[^"]*\s[^"]*)?"')
 
 
 def unclash_ids(fragment: str, scoped: bool) -> tuple[str, dict[str, str]]:
     """Rename the fragment's ids that would clash with the page around it; return the new
     fragment and the renames (old id -> new id), same-page links to them included."""
     chrome = SCOPED_CHROME_IDS if scoped else CHROME_IDS
+    fragment = BAD_ID_RE.sub("", fragment)  # an id must be one word: dropped otherwise
     ids = ID_RE.findall(fragment)
     taken = set(ids) | chrome
     renames: dict[str, str] = {}
@@ -317,6 +320,7 @@ def convert(
         headings=headings,
         links=links,
         cites=tuple(dict.fromkeys(md.used_cites)),  # type: ignore[attr-defined]
+        renamed=tuple(sorted(renames.items())),
         unknown_cites=unknown,
         words=len(text.split()),
     )

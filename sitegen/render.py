@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 import signal
 import threading
@@ -18,7 +19,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import frontmatter, parallel, write
+from . import files, frontmatter, parallel, write
 from .config import Config
 from .content import Document
 from .errors import BuildError, SiteError, display_path
@@ -60,9 +61,34 @@ class PageSpec:
         return self.output.removesuffix("index.html")
 
 
-def make_env(config: Config, templates: Path) -> jinja2.Environment:
+class WalkedLoader(jinja2.BaseLoader):
+    """Templates exactly as the input walker found them: a hidden or leftover file, or a link
+    that leads out of the project, is not a template, even when another template names it."""
+
+    def __init__(self, folder: Path, tree: files.Tree) -> None:
+        self.searchpath = [str(folder.absolute())]  # where messages find template files
+        self.found = {f.rel.removeprefix("templates/"): f for f in tree.files}
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        file = self.found.get(template)
+        if file is None:
+            raise jinja2.TemplateNotFound(template)
+        try:
+            text = files.read(file.path).decode("utf-8")
+        except OSError as exc:
+            raise jinja2.TemplateNotFound(f"{template} ({exc.strerror})") from None
+        return text, os.path.join(self.searchpath[0], template), lambda: True
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.found)
+
+
+def make_env(config: Config, templates: Path, tree: files.Tree | None = None) -> jinja2.Environment:
+    loader = WalkedLoader(
+        templates, tree if tree is not None else files.walk(config.root, "templates")
+    )
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
+        loader=loader,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -209,6 +235,7 @@ def render_all(
     the templates compile_templates compiled (pipeline.load does it while parsing)."""
     prepare(env, site, bodies, build_time)
     specs = list(page_specs(site, build_time))
+    _timed_out.clear()
     return _collected(specs, parallel.fork_map(_render_page, specs, (env, into), meanwhile))
 
 
@@ -220,17 +247,18 @@ def compile_templates(env: jinja2.Environment) -> None:
     for name in env.list_templates():
         try:
             env.get_template(name)
-        except (jinja2.TemplateError, OSError):
-            pass
         except UnicodeDecodeError:
             folder = Path(env.loader.searchpath[0])  # type: ignore[union-attr]
             frontmatter.decode((folder / name).read_bytes(), f"templates/{name}")  # raises
             raise
+        except Exception:  # a syntax error, a recursion, a constant too big: render reports it
+            pass
 
 
 def render_specs(env: jinja2.Environment, specs: list[PageSpec]) -> dict[str, str]:
     """Render ``specs`` (on all cores when there are many) to output path -> text; raise
     BuildError naming the template file and line of each failure."""
+    _timed_out.clear()
     return _collected(specs, parallel.fork_map(_render_one, specs, env))
 
 
@@ -277,10 +305,18 @@ def prepare(
     env.globals["build_time"] = build_time.astimezone(UTC)
 
 
+_timed_out: list[str] = []  # in this process: after one render ran out of time, stop trying
+
+
 def _render_one(env: jinja2.Environment, spec: PageSpec) -> str | SiteError:
+    if _timed_out:
+        return SiteError(
+            _timed_out[0], None, f"{spec.output} not rendered: a template ran out of time"
+        )
     try:
         with time_limit(MAX_RENDER_SECONDS):
             text = env.get_template(spec.template).render(page_url=spec.url, **spec.context)
+            text.encode("utf-8")  # a lone surrogate cannot be written
     except jinja2.TemplateNotFound as exc:
         return SiteError(
             f"templates/{exc.name}",
@@ -296,13 +332,14 @@ def _render_one(env: jinja2.Environment, spec: PageSpec) -> str | SiteError:
         )
     except TookTooLong as exc:
         line, name = _template_frame(exc, env)
+        _timed_out.append(name or f"templates/{spec.template}")
         return SiteError(
             name or f"templates/{spec.template}",
             line,
             f"took longer than {MAX_RENDER_SECONDS:g} s to render {spec.output}",
             "look for a loop that never ends or grows without bound",
         )
-    except Exception as exc:  # any error a template can raise: Jinja's, Python's, recursion
+    except (Exception, SystemExit) as exc:  # any error a template can raise, even exit()
         line, name = _template_frame(exc, env)
         what = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
         return SiteError(
@@ -369,15 +406,15 @@ def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[int | 
     repeats most (the include or call that recurses) is more use than where it ran out.
     """
     loader = env.loader
-    if not isinstance(loader, jinja2.FileSystemLoader):
+    if not isinstance(loader, WalkedLoader):
         return None, None
-    root = Path(loader.searchpath[0]).resolve()
+    root = Path(loader.searchpath[0])
     frames: list[tuple[int | None, str | None]] = []
     tb = exc.__traceback__
     while tb is not None:
         filename = Path(tb.tb_frame.f_code.co_filename)
-        if filename.is_absolute() and root in filename.resolve().parents:
-            frames.append((tb.tb_lineno, display_path(filename.resolve(), root.parent)))
+        if filename.is_absolute() and root in filename.parents:
+            frames.append((tb.tb_lineno, display_path(filename, root.parent)))
         tb = tb.tb_next
     if not frames:
         return None, None

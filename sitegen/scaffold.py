@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from . import write
-from .config import Config, did_you_mean
+from .config import Config, control_problem, did_you_mean
 from .errors import BuildError, SiteError
 from .quality import PLACEHOLDER, PLACEHOLDER_DOI
 
@@ -65,7 +65,15 @@ def new_article(config: Config, title: str, topic: str | None, today: date) -> P
                 )
             ]
         )
+    if problem := control_problem(title):
+        raise BuildError(
+            [SiteError("new", None, f"the title {problem}", "type the title on one line")]
+        )
     topic_ids = tuple(t.id for t in config.topics)
+    if not topic_ids:
+        raise BuildError(
+            [SiteError("site.toml", None, "no topics are declared", "add a [[topics]] block first")]
+        )
     chosen = topic or topic_ids[0]
     if chosen not in topic_ids:
         raise BuildError(

@@ -335,6 +335,8 @@ class SearchIndexer:
         while True:
             self.wanted.wait()
             self.wanted.clear()
+            if not (self.out / write.MARKER).is_file():
+                continue  # the output was removed or replaced meanwhile: not ours to index
             try:
                 search.index(self.out)
             except BuildError as exc:

@@ -31,7 +31,7 @@ MARKER_TEXT = (
     "folder. Without this file the generator refuses to touch it.\n"
 )
 PROJECT_FOLDERS = ("content", "templates", "static", ".sitegen-cache")
-TMP_SUFFIX = re.compile(r"^[a-z0-9_]{8}(\.old)?$")  # what mkdtemp adds, and the swap's ".old"
+TMP_SUFFIX = re.compile(r"^[a-z0-9_]{8}(\.old)?\Z")  # what mkdtemp adds, and the swap's ".old"
 _RENAME_EXCHANGE = 2
 _held: dict[str, int] = {}  # output folders whose lock this process holds, with a count
 
@@ -162,7 +162,7 @@ def _acquire(out: Path, path: Path) -> int:
     finished removes it)."""
     while True:
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)  # never via a link
         except OSError as exc:
             raise failed(exc, out) from None
         try:

@@ -36,7 +36,7 @@ BAD_SETTINGS = {
     "newline": (
         'base_url = "https://example.org/"',
         'base_url = "https://example.org/\\nDisallow: /"',
-        "must not contain spaces or control characters",
+        "must not contain control characters",
     ),
     "space": (
         'base_url = "https://example.org/"',
@@ -78,7 +78,11 @@ BAD_SETTINGS = {
         '[site]\ncname = "https://example.org"\n',
         "is not a bare host name",
     ),
-    "cname newline": ("[site]\n", '[site]\ncname = "example.org\\nx"\n', "is not a bare host name"),
+    "cname newline": (
+        "[site]\n",
+        '[site]\ncname = "example.org\\nx"\n',
+        "must not contain control characters",
+    ),
     "title control": (
         'title = "Fixture Site"',
         'title = "Fixture\\u001b[31m Site"',
@@ -400,3 +404,110 @@ def test_any_text_in_any_field_builds_safely_or_fails_clearly(
             json.loads(block)
     for xml in ("feed.xml", "sitemap.xml"):
         ET.fromstring((out / xml).read_bytes())
+
+
+# --- the second adversarial round --------------------------------------------------------------
+
+ROUND_TWO_SETTINGS = {
+    "protocol-relative path": (
+        'base_url = "https://example.org/"',
+        'base_url = "https://example.org//evil.com/"',
+        "single slashes",
+    ),
+    "control in a mailto": (
+        'url = "tel:000"',
+        'url = "mailto:a\\u0000b@x.org"',
+        "must not contain control characters",
+    ),
+    "newline after a tel": (
+        'url = "tel:000"',
+        'url = "tel:000\\n"',
+        "must not contain control characters",
+    ),
+    "non-character in a title": (
+        'title = "Fixture Site"',
+        'title = "Fixture \\uFFFE Site"',
+        "must not contain control characters",
+    ),
+    "newline in a topic id": (
+        'id = "beta"',
+        'id = "beta\\n"',
+        "must not contain control characters",
+    ),
+    "junk after an IPv6 host": (
+        'base_url = "https://example.org/"',
+        'base_url = "https://[::1]x/"',
+        "is not a valid",
+    ),
+    "bad percent escape": (
+        'base_url = "https://example.org/"',
+        'base_url = "https://example.org/%zz/"',
+        "single slashes",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ROUND_TWO_SETTINGS))
+def test_round_two_settings_are_refused(tmp_path, run, case):
+    site = make_site(tmp_path / "site")
+    old, new, message = ROUND_TWO_SETTINGS[case]
+    with_setting(site, old, new)
+    result = run(site, "check")
+    assert result.code == 1 and message in result.err, result.err
+
+
+def test_a_non_character_in_a_file_is_refused(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    (site / "content/articles/x.md").write_text(ARTICLE.format(extra="", body="Text \uffff here."))
+    result = run(site, "check")
+    assert result.code == 1 and "control character (U+FFFF)" in result.err
+
+
+def test_a_link_to_a_renamed_heading_on_another_page_follows_it(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    (site / "content/articles/x.md").write_text(ARTICLE.format(extra="", body="## Main\n\nText."))
+    (site / "content/articles/y.md").write_text(ARTICLE.format(extra="", body="[to x](x.md#main)"))
+    out = tmp_path / "out"
+    assert run(site, "build", "--out", str(out), "--no-search").code == 0
+    assert 'href="/articles/x/#main-1"' in (out / "articles/y/index.html").read_text()
+
+
+def test_ids_that_are_not_one_word_are_dropped(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    body = '<span id="">a</span> <span id="a b">b</span> <span id="ok">c</span>'
+    (site / "content/articles/x.md").write_text(ARTICLE.format(extra="", body=body))
+    out = tmp_path / "out"
+    assert run(site, "build", "--out", str(out), "--no-search").code == 0
+    page = (out / "articles/x/index.html").read_text()
+    assert 'id=""' not in page and 'id="a b"' not in page and 'id="ok"' in page
+
+
+def test_a_long_tag_without_its_end_is_checked_in_linear_time():
+    from sitegen import limits
+
+    started = time.perf_counter()
+    limits.check("<a" + "b" * 200_000, 1, "x.md")
+    assert time.perf_counter() - started < 5  # quadratic took minutes; linear takes milliseconds
+
+
+def test_too_many_sources_are_refused_before_citations_are_compared(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    sources = "sources:\n" + "".join(
+        f"  - {{id: s{i}, authors: A, year: 2000, title: T}}\n" for i in range(201)
+    )
+    (site / "content/articles/x.md").write_text(ARTICLE.format(extra=sources, body="[@nope]"))
+    result = run(site, "check")
+    assert result.code == 1 and "201 sources; the limit is 200" in result.err
+
+
+def test_thousands_of_setting_errors_are_cut_to_fifty(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    toml = site / "site.toml"
+    toml.write_text(
+        toml.read_text()
+        + "".join(
+            f'\n[[topics]]\nid = "t{i}"\ntitle = "T"\ndescripton = "x"\n' for i in range(3000)
+        )
+    )
+    result = run(site, "check")
+    assert result.code == 1 and "50 problems found" in result.err

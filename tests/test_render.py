@@ -80,3 +80,47 @@ def test_the_time_limit_leaves_no_timer_behind():
     with render.time_limit(5):
         pass
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("snippet", "message"),
+    [
+        ("{{ 10 ** 5000 }}", "ValueError"),
+        ("{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}", "RecursionError"),
+        ("{{ '\\ud800' }}", "UnicodeEncodeError"),
+    ],
+)
+def test_templates_that_cannot_compile_or_encode_are_reported(tmp_path, run, snippet, message):
+    site = make_site(tmp_path / "site")
+    page = site / "templates/page.html"
+    lines = page.read_text().split("\n")
+    lines.insert(6, snippet)
+    page.write_text("\n".join(lines))
+    result = run(site, "build", "--out", str(tmp_path / "out"), "--no-search")
+    assert (
+        result.code == 1 and "templates/page.html" in result.err and "Traceback" not in result.err
+    )
+    assert message in result.err or "template" in result.err
+
+
+def test_after_one_template_runs_out_of_time_the_rest_are_not_tried(tmp_path, run, monkeypatch):
+    monkeypatch.setattr(render, "MAX_RENDER_SECONDS", 0.3)
+    site = make_site(tmp_path / "site")
+    base = site / "templates/base.html"
+    loop = "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
+    base.write_text(base.read_text().replace("<body", loop + "<body", 1))
+    started = __import__("time").perf_counter()
+    result = run(site, "build", "--out", str(tmp_path / "out"), "--no-search")
+    assert result.code == 1 and "took longer than 0.3 s" in result.err
+    assert __import__("time").perf_counter() - started < 5  # not 0.3 s for each of 14 pages
+
+
+def test_hidden_templates_and_links_out_are_not_templates(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    (tmp_path / "secret.txt").write_text("TOP SECRET")
+    (site / "templates/.secret").symlink_to(tmp_path / "secret.txt")
+    base = site / "templates/base.html"
+    base.write_text(base.read_text().replace("<body", '{% include ".secret" %}<body', 1))
+    result = run(site, "build", "--out", str(tmp_path / "out"), "--no-search")
+    assert result.code == 1 and "template not found" in result.err
+    assert not (tmp_path / "out").exists()

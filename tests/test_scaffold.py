@@ -93,3 +93,11 @@ def test_new_refuses_an_articles_folder_that_links_outside(tmp_path, run):
     result = run(site, "new", "Hello", "--topic", "alpha")
     assert result.code == 1 and "points outside the project" in result.err
     assert not (outside / "hello.md").exists()
+
+
+def test_new_refuses_titles_with_control_characters_and_sites_without_topics(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    for title in ["Tab\there", "A\n---\nB", "Nel\u0085x", "Line\u2028sep", "bad\udcff"]:
+        result = run(site, "new", title, "--topic", "alpha")
+        assert result.code == 1 and "must not contain control characters" in result.err
+    assert not list((site / "content/articles").glob("*tab*"))

@@ -496,3 +496,13 @@ def test_a_read_only_previous_site_is_refused_before_building(tmp_path):
         assert sorted(p.name for p in (base / "work").iterdir()) == ["out"]
     finally:
         shutil.rmtree(base)
+
+
+def test_a_lock_file_planted_as_a_link_is_never_written_through(tmp_path, run):
+    site = make_site(tmp_path / "site")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (tmp_path / ".sitegen-tmp-out.lock").symlink_to(victim)
+    result = run(site, "build", "--out", str(tmp_path / "out"), "--no-search")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert victim.read_text() == "precious"
