@@ -23,6 +23,8 @@ SPECIAL = "[`&\\<"  # characters that may start an inline element (a link needs 
 MAX_SPECIAL_PER_PARAGRAPH = 200  # of each of them, in one paragraph
 MAX_SPECIAL = 5000  # of each of them, in one file
 MAX_TAGS = 1000  # raw HTML tags and <autolinks> in one file
+MAX_HEADINGS = 1000  # in one file: giving each its own id takes time that grows with the square
+_HEADING = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$)", re.M)
 MAX_HTML_DEPTH = 50  # raw HTML elements inside each other
 
 _PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*)*")
@@ -57,6 +59,10 @@ def check(body: str, body_line: int, path: str) -> list[SiteError]:
     lines = body.split("\n")
     if len(lines) > MAX_LINES:
         over(MAX_LINES, f"{len(lines):,} lines; the limit is {MAX_LINES:,}", "split the file")
+        return errors
+    headings = len(_HEADING.findall(body))
+    if headings > MAX_HEADINGS:
+        over(0, f"{headings:,} headings; the limit is {MAX_HEADINGS:,}", "split the file")
         return errors
     totals = dict.fromkeys(SPECIAL, 0)
     paragraph_start, counts = 0, dict.fromkeys(SPECIAL, 0)

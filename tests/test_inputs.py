@@ -301,6 +301,7 @@ PATHOLOGICAL = {
     "nested divs": "<div>" * 5000 + "x" + "</div>" * 5000,
     "links in many paragraphs": "\n\n".join(["[a](b.md) " * 150] * 40),
     "footnote openers": "[^" * 3000,
+    "many headings": "## a\n" * 1500,
 }
 
 
