@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
+import os
+import signal
 import subprocess
 import sys
 import zlib
@@ -11,16 +14,37 @@ from pathlib import Path
 
 from .errors import BuildError, SiteError
 
+_running: set[subprocess.Popen] = set()  # indexers under way, so stop_all can end them
+
+
+def stop_all() -> None:
+    """End every indexer this process started, with its children (the preview server calls this
+    as it stops, so no index goes on being written into a folder after the server is gone)."""
+    for proc in list(_running):
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
 
 def index(folder: Path) -> None:
     """Index every page with ``data-pagefind-body`` under ``folder``; raise BuildError on failure."""
     try:
-        proc = subprocess.run(
+        proc = subprocess.Popen(
             [sys.executable, "-m", "pagefind", "--site", str(folder), "--silent"],
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=600,
+            start_new_session=True,  # its own process group: stop_all ends the binary too
         )
+        _running.add(proc)
+        try:
+            out, err = proc.communicate(timeout=600)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise
+        finally:
+            _running.discard(proc)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise BuildError(
             [
@@ -33,7 +57,7 @@ def index(folder: Path) -> None:
             ]
         ) from None
     if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+        detail = (err or out).strip().splitlines()[-5:]
         raise BuildError(
             [
                 SiteError(

@@ -417,5 +417,8 @@ def run(
             rebuild()
     finally:
         stop.set()
+        from . import search as search_step
+
+        search_step.stop_all()
         server.shutdown()
         server.server_close()

@@ -30,7 +30,20 @@ def served(tmp_path):
     proc, port = start_serve(site)
     yield site, f"http://127.0.0.1:{port}", proc
     proc.terminate()
-    proc.wait(timeout=10)
+    proc.wait(timeout=30)
+    # Nothing the server started (its search indexer) outlives it: killed children may take a
+    # moment to be reaped, so wait for that, within a deadline.
+    deadline = time.monotonic() + 15
+    while left := [p for p in Path("/proc").glob("[0-9]*") if str(site) in _cmdline(p)]:
+        assert time.monotonic() < deadline, [_cmdline(p) for p in left]
+        time.sleep(0.1)
+
+
+def _cmdline(proc: Path) -> str:
+    try:
+        return (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def fetch(url: str) -> tuple[int, str]:
