@@ -38,7 +38,7 @@ def index(folder: Path) -> None:
         _running.add(proc)
         try:
             out, err = proc.communicate(timeout=600)
-        except subprocess.TimeoutExpired:
+        except BaseException:  # too slow, or the build interrupted: it must not write on
             with contextlib.suppress(OSError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
