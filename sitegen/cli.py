@@ -139,7 +139,7 @@ def _serve(root: Path, args: argparse.Namespace) -> int:
     from .incremental import Builder
 
     config = load_config(root)
-    out = write.check_output(pipeline.output_folder(root), root)
+    out = write.check_output(pipeline.output_folder(config), root)
     builder = Builder(root, out, drafts=args.drafts)
     try:
         with write.locked(out):  # no other build swaps the folder away while the preview runs

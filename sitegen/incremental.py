@@ -128,7 +128,7 @@ class Builder:
             if recheck_all
             else tuple(d for d in site.documents if d.path in reparsed)
         )
-        bodies, anchors, problems = pipeline.resolve_links(site, to_resolve, failed)
+        bodies, anchors, problems = pipeline.resolve_links(site, to_resolve, static_tree, failed)
         errors.extend(problems)
         if errors:
             raise BuildError(errors)

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import content, files, links, model, render, search, uptodate, write
 from .cache import DocumentCache
-from .config import Config, base_url_problem, load_config
+from .config import Config, load_config, url_problem
 from .content import Document
 from .errors import BuildError, SiteError
 
@@ -30,11 +30,15 @@ class Loaded:
 
 
 def resolve_links(
-    site: model.Site, docs: tuple[Document, ...], unreadable: set[str] = frozenset()
+    site: model.Site,
+    docs: tuple[Document, ...],
+    static: files.Tree,
+    unreadable: set[str] = frozenset(),
 ) -> tuple[dict[str, str], dict[str, tuple[links.AnchorCheck, ...]], list[SiteError]]:
-    """Resolve the links of ``docs``: their bodies, their anchor checks, and the errors."""
+    """Resolve the links of ``docs`` (``static``: the walk of static/ they may link into):
+    their bodies, their anchor checks, and the errors."""
     urls = links.page_urls(site)
-    statics = frozenset(f.rel for f in files.walk(site.config.root, "static").files)
+    statics = frozenset(f.rel for f in static.files)
     bodies, anchors, errors = {}, {}, []
     for doc in docs:
         resolved, problems = links.resolve(doc, site, urls, unreadable, statics)
@@ -88,7 +92,7 @@ def load(
     if templates.errors:  # Jinja would follow the same links and open the same files
         raise BuildError(list(templates.errors))
     cache = DocumentCache(root) if use_cache else None
-    env = render.make_env(config, root / "templates")
+    env = render.make_env(config, root / "templates", templates)
     # The templates compile here while worker processes parse the content.
     docs, errors, failed = content.load_all(config, cache, lambda: render.compile_templates(env))
     static = files.walk(root, "static")
@@ -99,7 +103,7 @@ def load(
     except BuildError as exc:
         keep()
         raise BuildError(errors + exc.errors) from None
-    bodies, anchors, problems = resolve_links(site, site.documents, failed)
+    bodies, anchors, problems = resolve_links(site, site.documents, static, failed)
     errors.extend(problems)
     if errors:
         keep()
@@ -118,16 +122,22 @@ def _nothing() -> None:
 
 
 def _override_base_url(config: Config, base_url: str) -> Config:
-    problem = base_url_problem(base_url)
+    problem = url_problem(base_url)
     if problem:
         hint = "e.g. --base-url https://user.github.io/repo/"
         raise BuildError([SiteError("--base-url", None, problem, hint)])
     return config.with_base_url(base_url)
 
 
-def output_folder(root: Path) -> Path:
+def output_folder(config: Config) -> Path:
     """The output folder site.toml names (``~`` is the home folder), from the project root."""
-    return root / Path(load_config(root).output).expanduser()
+    return config.root / Path(config.output).expanduser()
+
+
+def _target(root: Path, out: Path | None) -> Path:
+    """The output folder of a build, checked: refused before anything, the cache included, is
+    read or written."""
+    return write.check_output(out if out is not None else output_folder(load_config(root)), root)
 
 
 def build(
@@ -139,8 +149,18 @@ def build(
     use_cache: bool = True,
 ) -> tuple[Loaded, Path]:
     """Build the site into ``out`` (default: the config's output folder) atomically."""
-    # Refused before anything, the cache included, is read or written.
-    target = write.check_output(out if out is not None else output_folder(root), root)
+    return _build(root, _target(root, out), base_url, drafts, search_index, use_cache)
+
+
+def _build(
+    root: Path,
+    target: Path,
+    base_url: str | None,
+    drafts: bool,
+    search_index: bool,
+    use_cache: bool = True,
+) -> tuple[Loaded, Path]:
+    """``build`` into ``target``, which check_output has allowed."""
     with write.staged(target) as folder:  # swapped in for target only if all of this succeeds
         loaded = load(
             root, base_url, drafts, use_cache=use_cache, save_cache=use_cache, into=folder
@@ -162,10 +182,10 @@ def build_unless_current(
 ) -> tuple[Loaded | None, Path]:
     """``build``, skipped (returning no Loaded) when no input changed since the last build
     into ``out`` and the output is still as that build left it."""
-    target = write.check_output(out if out is not None else output_folder(root), root)
+    target = _target(root, out)
     fingerprint = uptodate.inputs_hash(root, (base_url, drafts, search_index))  # before reading
     if uptodate.is_current(root, target, fingerprint):
         return None, target
-    loaded, target = build(root, target, base_url, drafts, search_index)
+    loaded, target = _build(root, target, base_url, drafts, search_index)
     uptodate.remember(root, target, fingerprint)
     return loaded, target

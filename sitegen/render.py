@@ -83,10 +83,9 @@ class WalkedLoader(jinja2.BaseLoader):
         return sorted(self.found)
 
 
-def make_env(config: Config, templates: Path, tree: files.Tree | None = None) -> jinja2.Environment:
-    loader = WalkedLoader(
-        templates, tree if tree is not None else files.walk(config.root, "templates")
-    )
+def make_env(config: Config, templates: Path, tree: files.Tree) -> jinja2.Environment:
+    """The Jinja2 environment for the templates in ``tree`` (the walk of ``templates``)."""
+    loader = WalkedLoader(templates, tree)
     env = jinja2.Environment(
         loader=loader,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),

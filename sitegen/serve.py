@@ -329,6 +329,12 @@ class SearchIndexer:
     def request(self) -> None:
         self.wanted.set()
 
+    def stop(self) -> None:
+        """End an index under way, so none is written after the server has gone."""
+        from . import search
+
+        search.stop_all()
+
     def _loop(self) -> None:
         from . import search
 
@@ -349,40 +355,39 @@ def rebuilder(
     say: Callable[[str], None],
     reindex: Callable[[], None] | None = None,
 ) -> Callable[[], None]:
-    """The one rebuild that the first build and every watched change run, one at a time. Any
-    failure is shown in the browser and the terminal; none stops the watching."""
-    lock = threading.Lock()
+    """The one rebuild that the first build and every watched change run (in the main thread,
+    one at a time: see ``run``). Any failure is shown in the browser and the terminal; none
+    stops the watching."""
 
     def show(lines: list[str]) -> None:
         say("\n".join(lines) + f"\n{len(lines)} problem(s); the preview shows them until fixed.")
         state.published(lines)
 
     def rebuild() -> None:
-        with lock:
-            started = time.perf_counter()
-            try:
-                report = builder.build()
-            except BuildError as exc:
-                return show([str(e) for e in exc.errors])
-            except OSError as exc:
-                return show([str(e) for e in write.failed(exc, builder.out).errors])
-            except Exception as exc:  # a bug, not the editor's mistake: keep watching
-                return show(
-                    [
-                        f"the build failed unexpectedly: {type(exc).__name__}: {exc}\n"
-                        "    hint: this is a bug in the generator; please report it with the "
-                        "change you just saved. Saving again retries."
-                    ]
-                )
-            if report.unchanged and not state.errors:
-                return  # a look that found nothing new: nothing to say
-            took = (time.perf_counter() - started) * 1000
-            what = "full build" if report.full else f"{len(report.written)} file(s) written"
-            say(f"Rebuilt in {took:.0f} ms ({what})")
-            state.published([])
-            if reindex and (report.full or report.written or report.removed):
-                reindex()
-            settle_heap(full=report.full)
+        started = time.perf_counter()
+        try:
+            report = builder.build()
+        except BuildError as exc:
+            return show([str(e) for e in exc.errors])
+        except OSError as exc:
+            return show([str(e) for e in write.failed(exc, builder.out).errors])
+        except Exception as exc:  # a bug, not the editor's mistake: keep watching
+            return show(
+                [
+                    f"the build failed unexpectedly: {type(exc).__name__}: {exc}\n"
+                    "    hint: this is a bug in the generator; please report it with the "
+                    "change you just saved. Saving again retries."
+                ]
+            )
+        if report.unchanged and not state.errors:
+            return  # a look that found nothing new: nothing to say
+        took = (time.perf_counter() - started) * 1000
+        what = "full build" if report.full else f"{len(report.written)} file(s) written"
+        say(f"Rebuilt in {took:.0f} ms ({what})")
+        state.published([])
+        if reindex and (report.full or report.written or report.removed):
+            reindex()
+        settle_heap(full=report.full)
 
     return rebuild
 
@@ -417,8 +422,7 @@ def run(
             rebuild()
     finally:
         stop.set()
-        from . import search as search_step
-
-        search_step.stop_all()
+        if indexer:
+            indexer.stop()
         server.shutdown()
         server.server_close()

@@ -93,9 +93,9 @@ def check_owned(out: Path, given: Path | None = None, deep: bool = True) -> None
         raise _refuse(
             given, f"refusing to replace a folder that holds a mount point ({mounted[0]})", hint
         )
-    for folder, dirs, _ in os.walk(out) if deep else ():
+    for folder, dirs, names in os.walk(out) if deep else ():
         here = Path(folder)
-        if ".git" in dirs or os.path.lexists(here / ".git"):
+        if ".git" in dirs or ".git" in names:  # a folder, or a worktree's .git file
             raise _refuse(
                 given,
                 f"refusing to replace a folder that holds a git repository ({here / '.git'})",

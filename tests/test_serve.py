@@ -279,6 +279,12 @@ def test_a_port_out_of_range_is_a_usage_error(tmp_path, port):
 def test_the_preview_never_writes_into_a_folder_put_in_place_of_its_output(served):
     site, origin, proc = served
     out = site / "_site"
+    # The first search index runs in the background after start-up; replacing the folder while
+    # it runs is a race this test does not cover (see the closing note of issue 14).
+    deadline = time.monotonic() + 60
+    while not (out / "pagefind/pagefind-entry.json").is_file():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
     shutil.rmtree(out)
     (out / "static").mkdir(parents=True)
     (out / "mine.txt").write_text("mine")
