@@ -83,8 +83,8 @@ class _Unpickler(pickle.Unpickler):
     crafted to call anything else (sys.exit, os.system) is refused, not run."""
 
     ALLOWED = {
-        ("sitegen.content", "Document"),
-        ("sitegen.content", "Source"),
+        ("sitegen.document", "Document"),
+        ("sitegen.document", "Source"),
         ("sitegen.markup", "Rendered"),
         ("sitegen.markup", "Heading"),
         ("datetime", "date"),

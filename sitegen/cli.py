@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import gc
+import signal
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from . import interrupts, pipeline
+from . import pipeline
 from .errors import BuildError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -55,11 +54,27 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:  # plain `build.py` means `build.py build` with its defaults
         args = _parser().parse_args([*(sys.argv[1:] if argv is None else argv), "build"])
-    if threading.current_thread() is not threading.main_thread():
+    with _terminate_as_interrupt():
         return _run(args)
-    # SIGTERM cleans up like Ctrl-C: temporary folders go, the previous site stays.
-    with interrupts.handled():
-        return _run(args)
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (sent by a service manager or `kill`) cleans up as Ctrl-C does: the temporary
+    folder goes, a search indexer is stopped, the previous site stays."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+    except ValueError:  # not the main thread (a test calling main()): signals are not ours
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -68,11 +83,10 @@ def _run(args: argparse.Namespace) -> int:
     try:
         if command == "build":
             options = (root, args.out, args.base_url, args.drafts, not args.no_search)
-            with _collector_off():
-                if args.force:  # no cache of any kind: every file parsed, every page written
-                    loaded, out = pipeline.build(*options, use_cache=False)
-                else:
-                    loaded, out = pipeline.build_unless_current(*options)
+            if args.force:  # no cache of any kind: every file parsed, every page written
+                loaded, out = pipeline.build(*options, use_cache=False)
+            else:
+                loaded, out = pipeline.build_unless_current(*options)
             if loaded is None:
                 print(f"Up to date: nothing changed since the last build into {out}")
             else:
@@ -106,20 +120,6 @@ def _run(args: argparse.Namespace) -> int:
         print("Interrupted; the previous site is untouched.", file=sys.stderr)
         return 130
     return EXIT_OK
-
-
-@contextmanager
-def _collector_off() -> Iterator[None]:
-    """Python's collector of reference cycles off for one build: the site's objects live until
-    the build ends anyway, and each full collection walks every one of them (80 ms of a cold
-    5,000-article build, with a core idle). Worker processes switch it back on."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def report(exc: BuildError) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 import re
 import tomllib
@@ -12,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import BuildError, SiteError
+from .suggest import did_you_mean
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
@@ -28,8 +28,19 @@ class Topic:
 class HelpLine:
     region: str
     name: str
-    contact: str
-    url: str = ""
+    contact: str = ""  # when, for whom, at what cost: "free, day or night"
+    url: str = ""  # a website (or a tel:, sms: or mailto: link)
+    call: str = ""  # a phone number as readers dial it, e.g. "116 123"
+    text: str = ""  # a number to text, e.g. "988"
+    email: str = ""
+
+    @property
+    def call_href(self) -> str:
+        return "tel:" + re.sub(r"[^0-9+]", "", self.call)
+
+    @property
+    def text_href(self) -> str:
+        return "sms:" + re.sub(r"[^0-9+]", "", self.text)
 
 
 @dataclass(frozen=True)
@@ -174,6 +185,20 @@ def _help_url_check(value: Any) -> str | None:
     )
 
 
+def _phone_check(value: Any) -> str | None:
+    if isinstance(value, str) and not re.fullmatch(r"\+?[0-9][0-9 -]{0,24}", value):
+        return f"'{value}' is not a phone number: digits, spaces and hyphens only"
+    return None
+
+
+def _email_check(value: Any) -> str | None:
+    if isinstance(value, str) and not re.fullmatch(
+        r"[^@\s\"'<>]+@[a-z0-9-]+(\.[a-z0-9-]+)+", value
+    ):
+        return f"'{value}' is not an email address"
+    return None
+
+
 @dataclass(frozen=True)
 class Key:
     """One key of the schema: its Python type, whether it is required, a hint for editors, and
@@ -217,8 +242,11 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "help": {
         "region": Key(str, True),
         "name": Key(str, True),
-        "contact": Key(str, True),
+        "contact": Key(str, hint='when and for whom, e.g. "free, day or night"'),
         "url": Key(str, hint="an https:// or tel: link", check=_help_url_check),
+        "call": Key(str, hint='a phone number, e.g. call = "116 123"', check=_phone_check),
+        "text": Key(str, hint='a number to text, e.g. text = "988"', check=_phone_check),
+        "email": Key(str, hint='an address, e.g. email = "jo@samaritans.org"', check=_email_check),
     },
     "quality": {
         "min_sources": Key(int, check=_range(0, 100)),
@@ -233,11 +261,6 @@ MAX_ERRORS = 50  # reported from site.toml in one run
 ARRAYS = {"topics", "help"}  # sections written as [[name]]
 REQUIRED_SECTIONS = ("site", "topics", "disclaimer", "help")
 TYPE_NAMES = {str: "text in quotes", int: "a whole number", bool: "true or false"}
-
-
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(sorted(choices))
 
 
 def _type_name(t: type | tuple[type, ...]) -> str:

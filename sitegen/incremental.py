@@ -3,8 +3,8 @@
 The Builder keeps the last good build in memory. Each rebuild compares files by size and
 modification time (so an edit is never lost, even one made while the site was broken),
 re-parses only changed content files, re-resolves links only where needed, re-renders only the
-pages whose signature (what they are drawn from) changed, and writes only files whose bytes
-changed. A change to site.toml or a template rebuilds everything. The result on disk is the same,
+pages that read a document field whose value changed (each page records what it read while it
+rendered: document.recording), and writes only files whose bytes changed. A change to site.toml or a template rebuilds everything. The result on disk is the same,
 byte for byte, as a cold build of the same input (tested).
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import content, files, links, markup, model, pipeline, render, write
+from . import content, files, links, markup, model, pipeline, render, urls, write
 from .errors import BuildError
 
 Stamp = tuple[int, int]  # (size, mtime_ns)
@@ -35,7 +35,6 @@ class _State:
     content: dict[str, Stamp]
     found: list[tuple[str, files.File]]  # the content files, as content.discover found them
     loaded: pipeline.Loaded
-    signatures: dict[str, tuple]
 
 
 class Builder:
@@ -66,10 +65,8 @@ class Builder:
         tree = files.walk(self.root, "content")
         static_stamps = files.walk(self.root, "static").stamps()
         loaded, _ = pipeline.build(self.root, self.out, drafts=self.drafts, search_index=False)
-        specs = render.page_specs(loaded.site, pipeline.build_time(loaded.site))
-        signatures = {spec.output: spec.signature(loaded.site) for spec in specs}
         found = content.discover(tree)[0]
-        self.state = _State(settings, static_stamps, tree.stamps(), found, loaded, signatures)
+        self.state = _State(settings, static_stamps, tree.stamps(), found, loaded)
         # A full build parses in worker processes, so this one has not yet set up Python-Markdown:
         # do it now rather than during the first edit.
         markup.prepare()
@@ -97,6 +94,7 @@ class Builder:
             report.unchanged = not report.written and not report.removed
             return report
 
+        # The content files, parsed where they changed.
         if content_stamps.keys() == state.content.keys():
             # Only edits: the same files and folders as last time (which built, so without
             # layout problems): what content.discover found then still holds.
@@ -115,76 +113,77 @@ class Builder:
         fresh = {i: doc for (i, _), doc in zip(changed, parsed, strict=True) if doc is not None}
         docs = [kept.get(i) or fresh[i] for i in range(len(found)) if i in kept or i in fresh]
         reparsed = {doc.path for doc in fresh.values()}
+
+        # The site model. When its structure changed (a document came or went, or changed its
+        # topics, dates or draft status), any list or link may have changed: redo everything.
         try:
             site = model.build_site(config, docs, drafts=self.drafts)
         except BuildError as exc:
             raise BuildError(errors + exc.errors) from None
+        whole = bool(failed) or model.structure(site) != model.structure(old.site)
 
-        membership = {(d.path, d.draft) for d in docs}
-        # When documents appear or go, any link may now point at nothing: check them all again.
-        recheck_all = membership != {(d.path, d.draft) for d in old.docs} or bool(failed)
+        # Links: those of the changed documents, and of documents that link to one of them (a
+        # heading renamed there changes where their links land).
         to_resolve = (
             site.documents
-            if recheck_all
-            else tuple(d for d in site.documents if d.path in reparsed)
+            if whole
+            else tuple(
+                d for d in site.documents if d.path in reparsed or links.targets(d) & reparsed
+            )
         )
-        bodies, anchors, problems = pipeline.resolve_links(site, to_resolve, static_tree, failed)
+        html, anchors, problems = links.resolve_all(site, to_resolve, static_tree, failed)
         errors.extend(problems)
         if errors:
             raise BuildError(errors)
         live = {d.path for d in site.documents}
-        bodies = {**{k: v for k, v in old.bodies.items() if k in live}, **bodies}
+        html = {**{k: v for k, v in old.html.items() if k in live}, **html}
         anchors = {**{k: v for k, v in old.anchors.items() if k in live}, **anchors}
+        site = model.with_html(site, html)
 
+        # Pages: those that read a field that changed (each page recorded what it read).
         env = old.env
-        time = pipeline.build_time(site)
-        render.prepare(env, site, bodies, time)
-        # An edit that changed no document's card (title, summary, topics, dates, draft) cannot
-        # change any list, feed or related section: only pages showing those documents whole.
-        same_cards = not recheck_all and all(
-            old_doc.card == site.by_path[path].card
-            for path in reparsed
-            if (old_doc := previous.get(path)) is not None and path in site.by_path
+        render.prepare(env, site, pipeline.build_time(site))
+        every = urls.pages(site)
+        touched = reparsed | {d.path for d in to_resolve}
+        stale = (
+            every
+            if whole
+            else [
+                page
+                for page in every
+                if page.output not in old.pages
+                or _changed(old.pages[page.output].reads, touched, old.site, site)
+            ]
         )
-        specs = list(render.page_specs(site, time, only=reparsed if same_cards else None))
-        signatures = {spec.output: spec.signature(site) for spec in specs}
-        stale = [s for s in specs if state.signatures.get(s.output) != signatures[s.output]]
-        if same_cards:
-            signatures = {**state.signatures, **signatures}
-        rendered = render.render_specs(env, stale)
-        fresh_pages = {name: render.Page.of(text) for name, text in rendered.items()}
-        pages = (
-            dict(old.pages)
-            if same_cards
-            else {s.output: old.pages[s.output] for s in specs if s.output in old.pages}
-        )
-        pages.update(fresh_pages)
+        rendered = render.render_pages(site, env, stale)
+        outputs = {page.output for page in every}
+        pages = {name: page for name, page in old.pages.items() if name in outputs}
+        pages.update({name: page for name, (_, page) in rendered.items()})
 
-        touched_pages = {name.removesuffix("index.html") for name in rendered}
+        redrawn = {urls.url_of_output(name) for name in rendered}
         checks = [
             a
             for path, group in anchors.items()
             for a in group
-            if recheck_all or path in reparsed or a.page in touched_pages
+            if whole or path in touched or a.page in redrawn
         ]
+        fresh_pages = {name: page for name, (_, page) in rendered.items()}
         errors = render.repeated_ids(fresh_pages)
         errors += links.check_anchors(checks, pipeline.ids_by_url(pages))
         if errors:
             raise BuildError(errors)
 
-        for name, text in rendered.items():
-            if old.pages.get(name) != pages[name]:
+        for name, (text, page) in rendered.items():
+            if name not in old.pages or old.pages[name].digest != page.digest:
                 write.replace_file(self.out / name, text.encode())
                 report.written.append(name)
-        for name in sorted(set(old.pages) - set(pages)):
+        for name in sorted(set(old.pages) - outputs):
             (self.out / name).unlink(missing_ok=True)
             report.removed.append(name)
             _prune(self.out / name, self.out)
         report.rendered = len(stale)
-        loaded = pipeline.Loaded(
-            config, site, pages, tuple(docs), bodies, anchors, env, static_tree
-        )
-        self.state = _State(state.settings, state.static, content_stamps, found, loaded, signatures)
+        loaded = pipeline.Loaded(config, site, pages, tuple(docs), html, anchors, env, static_tree)
+        self.state = _State(state.settings, state.static, content_stamps, found, loaded)
         return report
 
     def _sync_static(self, tree: files.Tree, before: dict[str, Stamp], report: Report) -> None:
@@ -205,3 +204,15 @@ def _prune(path: Path, top: Path) -> None:
     while folder != top and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
+
+
+def _changed(
+    reads: frozenset[tuple[str, str]], touched: set[str], old: model.Site, new: model.Site
+) -> bool:
+    """Whether a page that read ``reads`` (document path, field) would come out differently:
+    one of those fields, in a ``touched`` document, has a new value."""
+    before, after = old.by_path, new.by_path
+    return any(
+        path in touched and getattr(before[path], name, None) != getattr(after[path], name, None)
+        for path, name in reads
+    )

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import difflib
 import html
 import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from .content import Document
+from . import urls
+from .document import Document
 from .errors import SiteError
+from .files import Tree
 from .markup import URL_ATTR_RE
-from .model import Site, url_of
+from .model import Site
+from .suggest import did_you_mean
 
 EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 
@@ -23,7 +24,7 @@ EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 class AnchorCheck:
     """A link whose #anchor can be checked only once its target page is rendered."""
 
-    page: str  # target URL relative to the site root, e.g. "articles/x/"
+    page: str  # target URL relative to the site root (see urls.path)
     anchor: str
     path: str
     line: int
@@ -37,16 +38,13 @@ class Resolved:
 
 def page_urls(site: Site) -> set[str]:
     """Every page URL the site will have, relative to the root."""
-    urls = {"", "topics/", "faq/", "search/"}
-    urls |= {f"topics/{t.id}/" for t in site.config.topics}
-    urls |= {url_of(d) for d in site.articles + site.pages}
-    return urls
+    return {page.url for page in urls.pages(site)}
 
 
 def resolve(
     doc: Document,
     site: Site,
-    urls: set[str],
+    pages: set[str],
     unreadable: set[str] = frozenset(),
     statics: frozenset[str] = frozenset(),
 ) -> tuple[Resolved, list[SiteError]]:
@@ -58,7 +56,7 @@ def resolve(
     by_path = site.by_path
     drafts = site.draft_paths
     url = site.config.url
-    own_page = url_of(doc).split("#")[0]
+    own_page = urls.path(doc).split("#")[0]
     errors: list[SiteError] = []
     anchors: list[AnchorCheck] = []
     rewritten: dict[str, str] = {}
@@ -77,29 +75,29 @@ def resolve(
             if target in statics:  # exactly as the walk found it: no "..", no hidden files
                 rewritten[raw] = url(target)
                 continue
-            if target.startswith("static/"):
+            if urls.is_static(target):
                 errors.append(
                     SiteError(
                         doc.path,
                         line,
                         f"link to {parts.path}: no such file in static/",
-                        "link to a file in static/ by its path, e.g. /static/style.css",
+                        f"link to a file in static/ by its path, e.g. /{urls.path('static', 'style.css')}",
                     )
                 )
                 continue
-            page = target if target in urls or target.endswith("/") else target + "/"
-            if page not in urls:
+            page = target if target in pages or target.endswith("/") else target + "/"
+            if page not in pages:
                 errors.append(
                     SiteError(
                         doc.path,
                         line,
                         f"link to {parts.path}: no such page",
-                        "site paths look like /topics/trust/ or /faq/",
+                        f"site paths look like {urls.example_paths()}",
                     )
                 )
                 continue
         else:
-            source = posixpath.normpath(posixpath.join(posixpath.dirname(doc.path), parts.path))
+            source = _source(doc, parts.path)
             if not source.endswith(".md"):
                 errors.append(
                     SiteError(
@@ -129,11 +127,19 @@ def resolve(
                         doc.path,
                         line,
                         f"link to '{parts.path}': no such file ({source})",
-                        _suggest(source, by_path),
+                        did_you_mean(
+                            posixpath.basename(source),
+                            (
+                                posixpath.basename(p)
+                                for p in by_path
+                                if posixpath.dirname(p) == posixpath.dirname(source)
+                            ),
+                            f"no file with a similar name in {posixpath.dirname(source)}/; check the name and the folder",
+                        ),
                     )
                 )
                 continue
-            page, _, own_anchor = url_of(target_doc).partition("#")
+            page, _, own_anchor = urls.path(target_doc).partition("#")
             # A heading whose id clashed with the page's own was renamed ("main" -> "main-1"):
             # the link follows the heading, as a link within that page does.
             fragment = dict(target_doc.body.renamed).get(fragment, fragment)
@@ -151,13 +157,39 @@ def resolve(
     return Resolved(body, tuple(anchors)), errors
 
 
-def _suggest(source: str, by_path: dict[str, Document]) -> str:
-    folder = posixpath.dirname(source)
-    names = [Path(p).name for p in by_path if posixpath.dirname(p) == folder]
-    close = difflib.get_close_matches(Path(source).name, names, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    return f"no file with a similar name in {folder}/; check the name and the folder"
+def targets(doc: Document) -> set[str]:
+    """The content files ``doc`` links to, by path (content/articles/x.md)."""
+    found = set()
+    for raw, _ in doc.body.links:
+        href = html.unescape(raw)
+        target = urlsplit(href).path
+        if target and not EXTERNAL.match(href) and not target.startswith("/"):
+            found.add(_source(doc, target))
+    return found
+
+
+def _source(doc: Document, target: str) -> str:
+    """The content path of a relative link ``target`` written in ``doc``."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(doc.path), target))
+
+
+def resolve_all(
+    site: Site,
+    docs: tuple[Document, ...],
+    static: Tree,
+    unreadable: set[str] = frozenset(),
+) -> tuple[dict[str, str], dict[str, tuple[AnchorCheck, ...]], list[SiteError]]:
+    """Resolve the links of ``docs`` (``static``: the walk of static/ they may link into):
+    their bodies, their anchor checks, and the errors."""
+    pages = page_urls(site)
+    statics = frozenset(f.rel for f in static.files)
+    bodies, anchors, errors = {}, {}, []
+    for doc in docs:
+        resolved, problems = resolve(doc, site, pages, unreadable, statics)
+        bodies[doc.path] = resolved.html
+        anchors[doc.path] = resolved.anchors
+        errors.extend(problems)
+    return bodies, anchors, errors
 
 
 def check_anchors(checks: list[AnchorCheck], ids: Mapping[str, frozenset[str]]) -> list[SiteError]:

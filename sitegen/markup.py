@@ -49,7 +49,7 @@ ALLOWED_CLASSES = {
     "th": ALIGN_CLASSES,
     "td": ALIGN_CLASSES,
 }
-URL_SCHEMES = {"http", "https", "mailto", "tel"}
+URL_SCHEMES = {"http", "https", "mailto", "tel", "sms"}  # sms: a tap-to-text help line
 
 # Any key, spaces around it allowed ("[@ bylsma2011 ]"): one that matches no source is an error
 # naming it, never text left on the page.

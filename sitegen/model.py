@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 
+from markupsafe import Markup
+
+from . import urls
 from .config import Config, Topic
-from .content import Document
+from .document import Document
 from .errors import BuildError, SiteError
 
-RESERVED_SLUGS = {"articles", "topics", "faq", "pagefind", "static", "search"}
 RELATED_COUNT = 3
 
 
@@ -37,10 +39,6 @@ class Site:
     def by_path(self) -> dict[str, Document]:
         """Published documents by their content path, e.g. content/articles/x.md."""
         return {d.path: d for d in self.documents}
-
-    @cached_property
-    def page_cards(self) -> tuple[tuple, ...]:
-        return tuple(p.card for p in self.pages)
 
     @cached_property
     def draft_paths(self) -> frozenset[str]:
@@ -128,22 +126,13 @@ class Site:
         return max(dates) if dates else None
 
 
-def url_of(doc: Document) -> str:
-    """The page URL of a document, relative to the site root (the contract's pretty URLs)."""
-    if doc.kind == "article":
-        return f"articles/{doc.slug}/"
-    if doc.kind == "faq":
-        return f"faq/#{doc.slug}"
-    return f"{doc.slug}/"
-
-
 def build_site(config: Config, docs: list[Document], drafts: bool = False) -> Site:
     """Assemble the site from validated documents; raise BuildError on site-wide conflicts."""
     errors: list[SiteError] = []
     published = [d for d in docs if drafts or not d.draft]
     claimed: dict[str, Document] = {}
     for doc in published:
-        if doc.kind == "page" and doc.slug in RESERVED_SLUGS:
+        if doc.kind == "page" and doc.slug in urls.RESERVED:
             errors.append(
                 SiteError(
                     doc.path,
@@ -152,7 +141,7 @@ def build_site(config: Config, docs: list[Document], drafts: bool = False) -> Si
                     "rename the file",
                 )
             )
-        url = url_of(doc)
+        url = urls.path(doc)
         if url in claimed:
             errors.append(
                 SiteError(
@@ -191,4 +180,24 @@ def build_site(config: Config, docs: list[Document], drafts: bool = False) -> Si
         tuple(faqs),
         tuple(pages),
         tuple(d for d in docs if d.path not in kept),
+    )
+
+
+def with_html(site: Site, html: dict[str, str]) -> Site:
+    """The site with each document's body HTML, links resolved (``html``: by document path)."""
+
+    def resolved(docs: tuple[Document, ...]) -> tuple[Document, ...]:
+        return tuple(replace(d, html=Markup(html[d.path])) for d in docs)
+
+    return Site(
+        site.config, resolved(site.articles), resolved(site.faqs), resolved(site.pages), site.drafts
+    )
+
+
+def structure(site: Site) -> tuple:
+    """What decides which documents every list, neighbour link, related list, feed and date of
+    the site shows, and in what order: when it is unchanged, a page can change only through the
+    fields of documents it read (see document.recording)."""
+    return tuple(
+        (d.path, d.topics, d.published, d.updated, d.draft) for d in site.documents + site.drafts
     )

@@ -1,10 +1,12 @@
-"""Spread work over all cores with forked worker processes that share the parent's state."""
+"""The one helper for parallel work: a map over all cores with forked worker processes, which
+share the parent's state (the site, the templates) without pickling it."""
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -13,7 +15,7 @@ R = TypeVar("R")
 
 # Set just before the fork, so workers inherit it instead of receiving it pickled.
 _STATE: Any = None
-MIN_ITEMS = 48
+MIN_ITEMS = 48  # below this, starting the workers costs more than it saves
 
 
 def workers() -> int:
@@ -23,37 +25,31 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def fork_map(
-    fn: Callable[[Any, T], R],
-    items: Sequence[T],
-    state: Any,
-    meanwhile: Callable[[], object] | None = None,
-) -> list[R]:
-    """``[fn(state, item) for item in items]``, in order, on all cores when it pays off.
+def can_fork() -> bool:
+    """Whether forking is available and safe here: never while other threads run (serve's
+    server and watcher), because a lock one of them holds would stay locked in the child."""
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+        and workers() > 1
+    )
 
-    Forking is used (where available) because it shares ``state`` with the workers for free;
-    small batches, single-core machines and platforms without fork run in-process.
-    ``meanwhile``, if given, is called in this process while the workers run: work that would
-    otherwise leave a core idle after them.
-    """
-    count = workers()
-    if len(items) < MIN_ITEMS or count < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        results = [fn(state, item) for item in items]
-        if meanwhile is not None:
-            meanwhile()
-        return results
+
+def fork_map(fn: Callable[[Any, T], R], items: Sequence[T], state: Any) -> list[R]:
+    """``[fn(state, item) for item in items]``, in order; on all cores when there are enough
+    items and forking is safe (see can_fork), otherwise in this process."""
+    if len(items) < MIN_ITEMS or not can_fork():
+        return [fn(state, item) for item in items]
     global _STATE
+    count = workers()
     stride = count * 4
     _STATE = (fn, state, items, stride)
     gc.freeze()  # GC in the workers would otherwise touch, and so copy, every inherited object
     try:
         with multiprocessing.get_context("fork").Pool(count, initializer=_quiet_worker) as pool:
             # Workers get only chunk numbers: pickling the items to send them cost more than
-            # rendering them did.
-            pending = pool.map_async(_run_chunk, range(stride))
-            if meanwhile is not None:
-                meanwhile()
-            parts = pending.get()
+            # working on them did.
+            parts = pool.map(_run_chunk, range(stride))
     finally:
         _STATE = None
         gc.unfreeze()
@@ -69,7 +65,6 @@ def _quiet_worker() -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    gc.enable()  # in case the parent build switched it off: a worker makes and drops a lot
 
 
 def _run_chunk(offset: int) -> list[Any]:

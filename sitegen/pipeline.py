@@ -1,4 +1,11 @@
-"""The build, top to bottom: config, content, model, links, render, then an atomic write."""
+"""The build, top to bottom. ``load`` reads, checks and renders; ``build_into`` writes.
+
+    load:       site.toml -> templates -> content files -> the site model -> links -> pages
+    build_into: a staging folder <- pages, hosting files, static files, search index -> swap
+
+Each stage is one call below; parallel work happens inside two of them (content.load_all and
+render.write_pages), through parallel.fork_map.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import content, files, links, model, render, search, uptodate, write
+from . import content, files, links, model, render, search, uptodate, urls, write
 from .cache import DocumentCache
 from .config import Config, load_config, url_problem
-from .content import Document
+from .document import Document
 from .errors import BuildError, SiteError
 
 
@@ -23,42 +30,15 @@ class Loaded:
     site: model.Site
     pages: dict[str, render.Page]  # output path -> its digest and ids
     docs: tuple[Document, ...]  # every valid content file, drafts too, in discovery order
-    bodies: dict[str, str]  # document path -> body HTML with links resolved
+    html: dict[str, str]  # document path -> body HTML with links resolved
     anchors: dict[str, tuple[links.AnchorCheck, ...]]  # document path -> its #anchor links
     env: Any  # the Jinja2 environment, templates compiled
     static: files.Tree  # the static files to copy
 
 
-def resolve_links(
-    site: model.Site,
-    docs: tuple[Document, ...],
-    static: files.Tree,
-    unreadable: set[str] = frozenset(),
-) -> tuple[dict[str, str], dict[str, tuple[links.AnchorCheck, ...]], list[SiteError]]:
-    """Resolve the links of ``docs`` (``static``: the walk of static/ they may link into):
-    their bodies, their anchor checks, and the errors."""
-    urls = links.page_urls(site)
-    statics = frozenset(f.rel for f in static.files)
-    bodies, anchors, errors = {}, {}, []
-    for doc in docs:
-        resolved, problems = links.resolve(doc, site, urls, unreadable, statics)
-        bodies[doc.path] = resolved.html
-        anchors[doc.path] = resolved.anchors
-        errors.extend(problems)
-    return bodies, anchors, errors
-
-
-def hosting_files(config: Config) -> dict[str, str]:
-    """Files GitHub Pages reads: no Jekyll, and the custom domain when there is one."""
-    extra = {".nojekyll": ""}
-    if config.cname:
-        extra["CNAME"] = config.cname + "\n"
-    return extra
-
-
 def ids_by_url(pages: dict[str, render.Page]) -> dict[str, frozenset[str]]:
     """The ids of each rendered page, keyed by its URL relative to the root: anchor targets."""
-    return {name.removesuffix("index.html"): page.ids for name, page in pages.items()}
+    return {urls.url_of_output(name): page.ids for name, page in pages.items()}
 
 
 def build_time(site: model.Site) -> datetime:
@@ -80,53 +60,57 @@ def load(
     save_cache: bool = True,
     into: Path | None = None,
 ) -> Loaded:
-    """Read, check and render the whole site; raise BuildError listing every problem.
+    """Read, check and render the whole site, writing the pages into the folder ``into``
+    (nowhere without it); raise BuildError listing every problem found.
 
     ``use_cache`` reuses documents parsed by an earlier build (``.sitegen-cache/``);
-    ``save_cache`` writes this build's documents there for the next one; the pages are written
-    into the folder ``into`` as they are rendered (nowhere without it)."""
-    config = load_config(root)
-    if base_url is not None:
-        config = _override_base_url(config, base_url)
-    templates = files.walk(root, "templates")
-    if templates.errors:  # Jinja would follow the same links and open the same files
-        raise BuildError(list(templates.errors))
+    ``save_cache`` keeps this build's for the next one."""
+    config = _config(root, base_url)  # site.toml, checked
+    env = _templates(root, config)  # templates/, walked and compiled
     cache = DocumentCache(root) if use_cache else None
-    env = render.make_env(config, root / "templates", templates)
-    # The templates compile here while worker processes parse the content.
-    docs, errors, failed = content.load_all(config, cache, lambda: render.compile_templates(env))
-    static = files.walk(root, "static")
+    docs, errors, failed = content.load_all(config, cache)  # content/ -> Documents, on all cores
+    if cache is not None and save_cache:
+        cache.save()  # what was parsed, even if the site has errors: the next build reuses it
+    static = files.walk(root, "static")  # static/, walked (links into it are checked)
     errors.extend(static.errors)
-    keep = cache.save if cache is not None and save_cache else _nothing  # parsed, even if broken
-    try:
-        site = model.build_site(config, docs, drafts=drafts)
-    except BuildError as exc:
-        keep()
-        raise BuildError(errors + exc.errors) from None
-    bodies, anchors, problems = resolve_links(site, site.documents, static, failed)
-    errors.extend(problems)
-    if errors:
-        keep()
-        raise BuildError(errors)
-    # The parsed documents are saved for the next build while the workers render.
-    pages = render.render_all(site, env, bodies, build_time(site), into, meanwhile=keep)
+    site = _site(config, docs, drafts, errors)  # the published documents, ordered and grouped
+    html, anchors, problems = links.resolve_all(site, site.documents, static, failed)  # links
+    if errors or problems:
+        raise BuildError(errors + problems)
+    site = model.with_html(site, html)  # each body with its links pointing at page URLs
+    pages = render.write_pages(site, env, build_time(site), into)  # every page, on all cores
     checks = [a for group in anchors.values() for a in group]
     errors = render.repeated_ids(pages) + links.check_anchors(checks, ids_by_url(pages))
-    if errors:
+    if errors:  # #anchors, checked against the rendered pages
         raise BuildError(errors)
-    return Loaded(config, site, pages, tuple(docs), bodies, anchors, env, static)
+    return Loaded(config, site, pages, tuple(docs), html, anchors, env, static)
 
 
-def _nothing() -> None:
-    pass
-
-
-def _override_base_url(config: Config, base_url: str) -> Config:
+def _config(root: Path, base_url: str | None) -> Config:
+    config = load_config(root)
+    if base_url is None:
+        return config
     problem = url_problem(base_url)
     if problem:
         hint = "e.g. --base-url https://user.github.io/repo/"
         raise BuildError([SiteError("--base-url", None, problem, hint)])
     return config.with_base_url(base_url)
+
+
+def _templates(root: Path, config: Config) -> Any:
+    templates = files.walk(root, "templates")
+    if templates.errors:  # Jinja would follow the same links and open the same files
+        raise BuildError(list(templates.errors))
+    env = render.make_env(config, root / "templates", templates)
+    render.compile_templates(env)  # once, here, rather than in every worker
+    return env
+
+
+def _site(config: Config, docs: list[Document], drafts: bool, errors: list[SiteError]) -> Any:
+    try:
+        return model.build_site(config, docs, drafts=drafts)
+    except BuildError as exc:
+        raise BuildError(errors + exc.errors) from None
 
 
 def output_folder(config: Config) -> Path:
@@ -149,28 +133,26 @@ def build(
     use_cache: bool = True,
 ) -> tuple[Loaded, Path]:
     """Build the site into ``out`` (default: the config's output folder) atomically."""
-    return _build(root, _target(root, out), base_url, drafts, search_index, use_cache)
+    target = _target(root, out)  # the output folder, checked: ours to replace
+    return build_into(root, target, base_url, drafts, search_index, use_cache), target
 
 
-def _build(
+def build_into(
     root: Path,
     target: Path,
     base_url: str | None,
     drafts: bool,
     search_index: bool,
     use_cache: bool = True,
-) -> tuple[Loaded, Path]:
+) -> Loaded:
     """``build`` into ``target``, which check_output has allowed."""
-    with write.staged(target) as folder:  # swapped in for target only if all of this succeeds
-        loaded = load(
-            root, base_url, drafts, use_cache=use_cache, save_cache=use_cache, into=folder
-        )
-        for name, text in hosting_files(loaded.config).items():
-            write.put(folder, name, text)
-        write.copy_static(loaded.static, folder)
+    with write.staged(target) as folder:  # a new folder, put in target's place if all succeeds
+        loaded = load(root, base_url, drafts, use_cache, use_cache, into=folder)  # the pages
+        write.hosting_files(folder, loaded.config.cname)  # .nojekyll and CNAME, for GitHub Pages
+        write.copy_static(loaded.static, folder)  # static/, byte for byte
         if search_index:
-            search.index(folder)  # before the swap, so the index goes live with its pages
-    return loaded, target
+            search.index(folder)  # Pagefind's index, before the swap: it goes live with its pages
+    return loaded
 
 
 def build_unless_current(
@@ -186,6 +168,6 @@ def build_unless_current(
     fingerprint = uptodate.inputs_hash(root, (base_url, drafts, search_index))  # before reading
     if uptodate.is_current(root, target, fingerprint):
         return None, target
-    loaded, target = _build(root, target, base_url, drafts, search_index)
+    loaded = build_into(root, target, base_url, drafts, search_index)
     uptodate.remember(root, target, fingerprint)
     return loaded, target

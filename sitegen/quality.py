@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import statistics
 from datetime import date
+from pathlib import Path
 
 import textstat
 
@@ -51,6 +52,15 @@ def placeholders(site: Site) -> list[SiteError]:
                         f"replace the '{PLACEHOLDER}' text with your own words",
                     )
                 )
+        if PLACEHOLDER + ":" in doc.body.html:
+            errors.append(
+                SiteError(
+                    doc.path,
+                    _line_of(site.config.root / doc.path, PLACEHOLDER + ":"),
+                    "the text still holds the placeholder text 'new' wrote",
+                    f"replace every '{PLACEHOLDER}:' passage with your own words",
+                )
+            )
         for n, source in enumerate(doc.sources, start=1):
             fields = (source.authors, source.title, source.venue)
             if any(f.startswith(PLACEHOLDER) for f in fields) or source.doi == PLACEHOLDER_DOI:
@@ -62,6 +72,45 @@ def placeholders(site: Site) -> list[SiteError]:
                         "fill in the real study, or remove the example source",
                     )
                 )
+    return errors
+
+
+def _line_of(path: Path, text: str) -> int | None:
+    """The line of the file ``path`` where ``text`` first occurs below the front matter (None if
+    the file cannot be read)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    fences = [n for n, line in enumerate(lines, start=1) if line.strip() == "---"][:2]
+    start = fences[-1] if len(fences) == 2 else 0
+    return next((n for n, line in enumerate(lines, start=1) if n > start and text in line), None)
+
+
+def _inconsistent_sources(site: Site) -> list[SiteError]:
+    """One study, one record: every file that lists a source id (or a DOI) must list the same
+    authors, year, title, venue, DOI and URL as the first file that did."""
+    first: dict[str, tuple] = {}
+    errors = []
+    for doc in site.documents:
+        for source in doc.sources:
+            for key in (
+                f"id {source.id}" if source.id else "",
+                f"doi {source.doi}" if source.doi else "",
+            ):
+                if not key:
+                    continue
+                seen = first.setdefault(key, (source, doc.path))
+                if seen[0] != source:
+                    errors.append(
+                        SiteError(
+                            doc.path,
+                            doc.line("sources"),
+                            f"source {key.split(' ', 1)[1]} differs from the record in {seen[1]}",
+                            "copy the record from there, so one study has one record everywhere",
+                        )
+                    )
+                    break
     return errors
 
 
@@ -83,6 +132,28 @@ def check(site: Site, today: date) -> list[SiteError]:
                         "use the date it actually happened",
                     )
                 )
+    for doc in site.documents:  # articles, FAQ entries and pages alike
+        for key in ("reviewed", "updated"):
+            if getattr(doc, key) is None:
+                errors.append(
+                    SiteError(
+                        doc.path,
+                        2,
+                        f"missing '{key}' date",
+                        f"add '{key}: {today.isoformat()}' once it is true",
+                    )
+                )
+        if doc.reviewed and (today - doc.reviewed).days > q.max_review_age_days:
+            errors.append(
+                SiteError(
+                    doc.path,
+                    doc.line("reviewed"),
+                    f"last reviewed {(today - doc.reviewed).days} days ago; the "
+                    f"limit is {q.max_review_age_days}",
+                    "re-check the facts and sources, then update 'reviewed'",
+                )
+            )
+    errors += _inconsistent_sources(site)
     for doc in site.articles + site.pages:
         if len(doc.summary) > q.max_summary_length:
             errors.append(
@@ -131,26 +202,6 @@ def check(site: Site, today: date) -> list[SiteError]:
                         "add id: and cite it with [@id]",
                     )
                 )
-        for key in ("reviewed", "updated"):
-            if getattr(doc, key) is None:
-                errors.append(
-                    SiteError(
-                        doc.path,
-                        2,
-                        f"missing '{key}' date",
-                        f"add '{key}: {today.isoformat()}' once it is true",
-                    )
-                )
-        if doc.reviewed and (today - doc.reviewed).days > q.max_review_age_days:
-            errors.append(
-                SiteError(
-                    doc.path,
-                    doc.line("reviewed"),
-                    f"last reviewed {(today - doc.reviewed).days} days ago; the "
-                    f"limit is {q.max_review_age_days}",
-                    "re-check the facts and sources, then update 'reviewed'",
-                )
-            )
         grades[doc.path] = grade(doc.body.html)
         if grades[doc.path] > q.max_grade:
             errors.append(

@@ -1,29 +1,27 @@
-"""Render the site model through Jinja2 templates into a map of output path -> text."""
+"""Render the site's pages through the Jinja2 templates, each recording what it read."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import os
 import re
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
-from . import files, frontmatter, parallel, write
+from . import document, files, frontmatter, parallel, urls, write
 from .config import Config
-from .content import Document
+from .document import Document
 from .errors import BuildError, SiteError, display_path
-from .model import Site, url_of
+from .model import Site
 from .structured import Structured
 
 WORDS_PER_MINUTE = 200
@@ -32,33 +30,6 @@ WORDS_PER_MINUTE = 200
 # than a pattern that starts with \s, which the regex engine must try at every character.
 PAGE_ID_RE = re.compile(r'id="([^"]*)"')
 TOC_MIN_HEADINGS = 3
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """One output file: where it goes, which template draws it, and with what."""
-
-    output: str  # path inside the output dir, e.g. "articles/x/index.html"
-    template: str
-    context: dict[str, Any] = field(default_factory=dict, compare=False)
-    full: tuple[Document, ...] = ()  # documents shown whole (their body too)
-    cards: tuple[Document | None, ...] = ()  # documents shown as a title, summary or date
-    extra: tuple = ()  # any other value the page shows that documents do not cover
-
-    def signature(self, site: Site) -> tuple:
-        """Everything this page is drawn from, besides templates and site.toml: a page whose
-        signature is unchanged renders to the same bytes, so an incremental build skips it."""
-        return (
-            self.template,
-            tuple(d.source_hash for d in self.full),
-            tuple(d.card if d else None for d in self.cards),
-            site.page_cards,  # every page's footer lists the pages
-            self.extra,
-        )
-
-    @property
-    def url(self) -> str:
-        return self.output.removesuffix("index.html")
 
 
 class WalkedLoader(jinja2.BaseLoader):
@@ -97,15 +68,30 @@ def make_env(config: Config, templates: Path, tree: files.Tree) -> jinja2.Enviro
         # full build), so no template needs a stat() of its file on every page to stay fresh.
         auto_reload=False,
     )
+    # Jinja's tojson, compact and with the site's own characters kept (it still escapes <, >,
+    # & and ' so that the JSON cannot end a <script> element).
+    env.policies["json.dumps_kwargs"] = {
+        "sort_keys": True,
+        "ensure_ascii": False,
+        "separators": (",", ":"),
+    }
     env.globals.update(
         range=_capped_range,
         config=config,
-        url=config.url,
-        abs_url=config.abs_url,
-        url_of=url_of,
+        url=lambda target="home", name="": config.url(urls.path(target, name)),
+        abs_url=lambda target="home", name="": config.abs_url(urls.path(target, name)),
+        page_of=urls.Entry,
     )
-    env.filters.update(long_date=long_date, json_ld=json_ld, reading_minutes=reading_minutes)
+    env.filters.update(long_date=long_date, reading_minutes=reading_minutes)
+    env.globals["review_due"] = lambda doc: review_due(doc, config)
     return env
+
+
+def review_due(doc: Document, config: Config) -> date | None:
+    """When a document's next review is due: its last review plus the review interval."""
+    if doc.reviewed is None:
+        return None
+    return doc.reviewed + timedelta(days=config.quality.max_review_age_days)
 
 
 def long_date(value: date | datetime) -> str:
@@ -116,79 +102,44 @@ def reading_minutes(doc: Document) -> int:
     return max(1, math.ceil(doc.body.words / WORDS_PER_MINUTE))
 
 
-def json_ld(data: dict[str, Any]) -> Markup:
-    """JSON for a <script type="application/ld+json"> block, safe inside HTML."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+# The template that draws each kind of page (the kinds are urls.PATTERNS').
+TEMPLATES = {
+    "home": "home.html",
+    "topics": "topics.html",
+    "topic": "topic.html",
+    "faq": "faq.html",
+    "article": "article.html",
+    "page": "page.html",
+    "search": "search.html",
+    "not_found": "404.html",
+    "feed": "feed.xml",
+    "sitemap": "sitemap.xml",
+    "robots": "robots.txt",
+}
 
 
-def page_specs(
-    site: Site, build_time: datetime, only: set[str] | None = None
-) -> Iterator[PageSpec]:
-    """Every page of the site, in a fixed order, with what each is drawn from.
-
-    With ``only`` (document paths), just the pages that show one of those documents whole:
-    enough after an edit that changed no document's card, when no other page can change."""
-    config = site.config
-    feed = site.articles[: config.feed_entries]
-    full_feed = feed if config.feed_content == "full" else ()
-    if only is None:
-        yield PageSpec("index.html", "home.html", cards=site.articles[:6] + site.faqs[:6])
-        yield PageSpec("topics/index.html", "topics.html", cards=site.articles)
-        for group in site.groups:
-            faqs = site.faqs_for(group.topic.id)
-            yield PageSpec(
-                f"topics/{group.topic.id}/index.html",
-                "topic.html",
-                {"group": group, "faqs": faqs},
-                cards=group.articles + faqs,
-            )
-    if only is None or any(f.path in only for f in site.faqs):
-        yield PageSpec("faq/index.html", "faq.html", full=site.faqs)
-    for doc in site.articles:
-        if only is not None and doc.path not in only:
-            continue
+def _context(site: Site, page: urls.Entry, build_time: datetime) -> dict[str, Any]:
+    """What a page's template gets besides the globals: the page, and what it shows."""
+    context: dict[str, Any] = {"page": page}
+    if page.kind == "topic":
+        context.update(group=page.subject, faqs=site.faqs_for(page.name))
+    elif page.kind == "page":
+        context["doc"] = page.subject
+    elif page.kind == "article":
+        doc = page.subject
         before, after = site.neighbours(doc)
-        related = site.related(doc)
         toc = _toc(doc)
-        yield PageSpec(
-            f"articles/{doc.slug}/index.html",
-            "article.html",
-            {
-                "doc": doc,
-                "related": related,
-                "before": before,
-                "after": after,
-                "show_toc": len(toc) >= TOC_MIN_HEADINGS,
-                "toc": toc,
-            },
-            full=(doc,),
-            cards=(*related, before, after),
+        context.update(
+            doc=doc,
+            related=site.related(doc),
+            before=before,
+            after=after,
+            show_toc=len(toc) >= TOC_MIN_HEADINGS,
+            toc=toc,
         )
-    for doc in site.pages:
-        if only is None or doc.path in only:
-            yield PageSpec(f"{doc.slug}/index.html", "page.html", {"doc": doc}, full=(doc,))
-    updated = site.last_modified or build_time.date()
-    if only is None:
-        yield PageSpec("search/index.html", "search.html")
-        yield PageSpec("404.html", "404.html")
-    if only is None or any(d.path in only for d in full_feed):
-        yield PageSpec(
-            "feed.xml",
-            "feed.xml",
-            {"updated": updated},
-            cards=feed,
-            full=full_feed,
-            extra=(updated,),
-        )
-    if only is None:
-        yield PageSpec(
-            "sitemap.xml",
-            "sitemap.xml",
-            cards=site.articles + site.pages,
-            extra=(site.last_modified,),
-        )
-        yield PageSpec("robots.txt", "robots.txt")
+    elif page.kind == "feed":
+        context["updated"] = site.last_modified or build_time.date()
+    return context
 
 
 def _toc(doc: Document) -> tuple:
@@ -203,9 +154,10 @@ class Page:
     digest: bytes
     ids: frozenset[str]
     repeated: tuple[str, ...] = ()  # ids used more than once: a build error
+    reads: frozenset[tuple[str, str]] = frozenset()  # (document path, field) it was drawn from
 
     @classmethod
-    def of(cls, text: str) -> Page:
+    def of(cls, text: str, reads: frozenset[tuple[str, str]] = frozenset()) -> Page:
         found = [
             m.group(1)
             for m in PAGE_ID_RE.finditer(text)
@@ -217,25 +169,8 @@ class Page:
             if len(ids) == len(found)
             else tuple(sorted({i for i in found if found.count(i) > 1}))
         )
-        return cls(hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest(), ids, repeated)
-
-
-def render_all(
-    site: Site,
-    env: jinja2.Environment,
-    bodies: dict[str, str],
-    build_time: datetime,
-    into: Path | None = None,
-    meanwhile: Callable[[], object] | None = None,
-) -> dict[str, Page]:
-    """Render every page on all cores, each worker writing its pages into the folder ``into``
-    (when given) as it goes; raise BuildError naming the template file and line. ``meanwhile``
-    runs in this process while the workers render (see parallel.fork_map). The workers inherit
-    the templates compile_templates compiled (pipeline.load does it while parsing)."""
-    prepare(env, site, bodies, build_time)
-    specs = list(page_specs(site, build_time))
-    _timed_out.clear()
-    return _collected(specs, parallel.fork_map(_render_page, specs, (env, into), meanwhile))
+        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+        return cls(digest, ids, repeated, reads)
 
 
 def compile_templates(env: jinja2.Environment) -> None:
@@ -254,11 +189,33 @@ def compile_templates(env: jinja2.Environment) -> None:
             pass
 
 
-def render_specs(env: jinja2.Environment, specs: list[PageSpec]) -> dict[str, str]:
-    """Render ``specs`` (on all cores when there are many) to output path -> text; raise
-    BuildError naming the template file and line of each failure."""
+def prepare(env: jinja2.Environment, site: Site, build_time: datetime) -> None:
+    """Bind this build's site and data helpers to the environment's globals."""
+    env.globals["site"] = site
+    env.globals["help_page"] = site.page(site.config.help_page)
+    env.globals.update(Structured(site).globals())
+    env.globals["build_time"] = build_time.astimezone(UTC)
+
+
+def write_pages(
+    site: Site, env: jinja2.Environment, build_time: datetime, into: Path | None
+) -> dict[str, Page]:
+    """Render every page of ``site`` (on all cores: parallel.fork_map) and write each into the
+    folder ``into`` (nowhere without it); return them by output path. Raise BuildError naming
+    the template file and line of each failure."""
+    prepare(env, site, build_time)
+    pages = urls.pages(site)
     _timed_out.clear()
-    return _collected(specs, parallel.fork_map(_render_one, specs, env))
+    return _collected(pages, parallel.fork_map(_render_and_write, pages, (env, site, into)))
+
+
+def render_pages(
+    site: Site, env: jinja2.Environment, pages: list[urls.Entry]
+) -> dict[str, tuple[str, Page]]:
+    """Render ``pages`` of ``site`` (prepared) to output path -> (text, page); raise as
+    write_pages does."""
+    _timed_out.clear()
+    return _collected(pages, parallel.fork_map(_render_text, pages, (env, site)))
 
 
 def repeated_ids(pages: dict[str, Page]) -> list[SiteError]:
@@ -276,45 +233,50 @@ def repeated_ids(pages: dict[str, Page]) -> list[SiteError]:
     ]
 
 
-def _collected(specs: list[PageSpec], results: list[Any]) -> dict[str, Any]:
+def _collected(pages: list[urls.Entry], results: list[Any]) -> dict[str, Any]:
     errors = [r for r in results if isinstance(r, SiteError)]
     if errors:
         raise BuildError(errors[:20])
-    return {spec.output: result for spec, result in zip(specs, results, strict=True)}
+    return {page.output: result for page, result in zip(pages, results, strict=True)}
 
 
-def _render_page(state: tuple[jinja2.Environment, Path | None], spec: PageSpec) -> Page | SiteError:
-    env, into = state
-    text = _render_one(env, spec)
+def _render_and_write(
+    state: tuple[jinja2.Environment, Site, Path | None], page: urls.Entry
+) -> Page | SiteError:
+    env, site, into = state
+    rendered = _render_text((env, site), page)
+    if isinstance(rendered, SiteError):
+        return rendered
+    text, result = rendered
+    if into is not None:
+        write.put(into, page.output, text)
+    return result
+
+
+def _render_text(
+    state: tuple[jinja2.Environment, Site], page: urls.Entry
+) -> tuple[str, Page] | SiteError:
+    env, site = state
+    with document.recording() as reads:
+        text = _render_one(env, site, page)
     if isinstance(text, SiteError):
         return text
-    if into is not None:
-        write.put(into, spec.output, text)
-    return Page.of(text)
-
-
-def prepare(
-    env: jinja2.Environment, site: Site, bodies: dict[str, str], build_time: datetime
-) -> None:
-    """Bind this build's site, rendered bodies and data helpers to the environment's globals."""
-    env.globals["site"] = site
-    env.globals["help_page"] = site.page(site.config.help_page)
-    env.globals["body"] = lambda doc: Markup(bodies[doc.path])
-    env.globals.update(Structured(site, bodies).globals())
-    env.globals["build_time"] = build_time.astimezone(UTC)
+    return text, Page.of(text, frozenset(reads))
 
 
 _timed_out: list[str] = []  # in this process: after one render ran out of time, stop trying
 
 
-def _render_one(env: jinja2.Environment, spec: PageSpec) -> str | SiteError:
+def _render_one(env: jinja2.Environment, site: Site, page: urls.Entry) -> str | SiteError:
+    template = TEMPLATES[page.kind]
     if _timed_out:
         return SiteError(
-            _timed_out[0], None, f"{spec.output} not rendered: a template ran out of time"
+            _timed_out[0], None, f"{page.output} not rendered: a template ran out of time"
         )
     try:
         with time_limit(MAX_RENDER_SECONDS):
-            text = env.get_template(spec.template).render(page_url=spec.url, **spec.context)
+            context = _context(site, page, env.globals["build_time"])
+            text = env.get_template(template).render(**context)
             text.encode("utf-8")  # a lone surrogate cannot be written
     except jinja2.TemplateNotFound as exc:
         return SiteError(
@@ -325,32 +287,32 @@ def _render_one(env: jinja2.Environment, spec: PageSpec) -> str | SiteError:
         )
     except jinja2.TemplateSyntaxError as exc:
         return SiteError(
-            f"templates/{exc.name or spec.template}",
+            f"templates/{exc.name or template}",
             exc.lineno,
             f"template syntax error: {exc.message}",
         )
     except TookTooLong as exc:
         line, name = _template_frame(exc, env)
-        _timed_out.append(name or f"templates/{spec.template}")
+        _timed_out.append(name or f"templates/{template}")
         return SiteError(
-            name or f"templates/{spec.template}",
+            name or f"templates/{template}",
             line,
-            f"took longer than {MAX_RENDER_SECONDS:g} s to render {spec.output}",
+            f"took longer than {MAX_RENDER_SECONDS:g} s to render {page.output}",
             "look for a loop that never ends or grows without bound",
         )
     except (Exception, SystemExit) as exc:  # any error a template can raise, even exit()
         line, name = _template_frame(exc, env)
         what = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
         return SiteError(
-            name or f"templates/{spec.template}",
+            name or f"templates/{template}",
             line,
-            f"template error while rendering {spec.output}: {what}",
+            f"template error while rendering {page.output}: {what}",
         )
     if len(text) > MAX_PAGE_CHARS:
         return SiteError(
-            f"templates/{spec.template}",
+            f"templates/{template}",
             None,
-            f"{spec.output} came out at {len(text) // 1_000_000} MB; the limit is "
+            f"{page.output} came out at {len(text) // 1_000_000} MB; the limit is "
             f"{MAX_PAGE_CHARS // 1_000_000} MB",
             "look for a loop that repeats more than it should",
         )

@@ -20,9 +20,6 @@ TEMPLATE = """---
 summary: "{placeholder}: one or two plain sentences (at most 160 characters) saying what this article answers."
 topics: [{topic}]
 published: {today}
-updated: {today}
-reviewed: {today}
-reviewer: Editorial team
 sources:
   - id: example2026
     authors: "{placeholder}: authors, e.g. Bylsma, L. M., & Rottenberg, J."
@@ -32,11 +29,11 @@ sources:
     doi: "{placeholder_doi}"
 draft: true
 ---
-Start with a short, direct answer to the question in the title.
+{placeholder}: start with a short, direct answer to the question in the title.
 
-## A first heading
+## {placeholder}: a first heading
 
-Write in short sentences. Put a citation right after a claim that depends on a source.[@example2026]
+{placeholder}: write in short sentences. Put a citation right after a claim that depends on a source.[@example2026]
 
 ## If you need help now
 

@@ -12,6 +12,7 @@ import sys
 import zlib
 from pathlib import Path
 
+from . import urls
 from .errors import BuildError, SiteError
 
 _running: set[subprocess.Popen] = set()  # indexers under way, so stop_all can end them
@@ -76,7 +77,7 @@ def verify(folder: Path) -> None:
     writes): the entry file parses and names its languages; each language's metadata and
     WebAssembly files and every index chunk are whole gzip streams holding Pagefind data; there
     is one fragment per indexed page; the scripts the search page loads are there, not empty."""
-    index = folder / "pagefind"
+    index = folder / urls.search_index_folder()
     try:
         problem = _problem(index)
     except (OSError, ValueError, AttributeError, TypeError, EOFError, zlib.error) as exc:

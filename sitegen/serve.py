@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import html
 import http.server
 import ipaddress
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from . import write
+from . import urls, write
 from .errors import BuildError
 from .incremental import Builder
 
@@ -89,7 +88,7 @@ def _resolve(state: State, raw_path: str) -> Path | None:
     if target.is_dir():
         if not path.endswith("/"):
             return None  # GitHub Pages redirects to the slashed URL; the handler does too
-        target = target / "index.html"
+        target = target / urls.INDEX
     return target if target.is_file() else None
 
 
@@ -163,7 +162,7 @@ def make_handler(
                     and resolve_request(state, path + "/") is not None
                 ):
                     return self._redirect(path + "/")
-                missing = state.out / "404.html"
+                missing = state.out / urls.output(urls.path("not_found"))
                 body = missing.read_bytes() if missing.is_file() else b"Not found"
                 return self._send(404, "text/html", self._inject(body), head)
             kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
@@ -304,18 +303,6 @@ def watch(
             stop.wait(0.2)
 
 
-def settle_heap(full: bool) -> None:
-    """After a rebuild has been published: collect garbage and freeze what is left, so the site
-    the builder keeps in memory is never traversed by the garbage collector during a rebuild
-    (at 5,000 articles a full collection added ~50 ms to one rebuild in three). Objects frozen
-    once and dropped later are still freed by reference counting; after a full build, which
-    drops everything, frozen cycles are collected too."""
-    if full:
-        gc.unfreeze()
-    gc.collect()
-    gc.freeze()
-
-
 class SearchIndexer:
     """Re-index in the background after a build, so a reload never waits for search; runs
     coalesce, so a burst of saves costs one index."""
@@ -324,9 +311,12 @@ class SearchIndexer:
         self.out = out
         self.say = say
         self.wanted = threading.Event()
-        threading.Thread(target=self._loop, daemon=True).start()
+        self.started = False
 
     def request(self) -> None:
+        if not self.started:  # after the first build, which forks best with no thread running
+            self.started = True
+            threading.Thread(target=self._loop, daemon=True).start()
         self.wanted.set()
 
     def stop(self) -> None:
@@ -387,7 +377,6 @@ def rebuilder(
         state.published([])
         if reindex and (report.full or report.written or report.removed):
             reindex()
-        settle_heap(full=report.full)
 
     return rebuild
 

@@ -7,9 +7,10 @@ import re
 from datetime import date
 from typing import Any
 
-from .content import Document
+from . import urls
+from .document import Document
 from .markup import plain_text
-from .model import Site, url_of
+from .model import Site
 
 SCHEMA_ORG = "https://schema.org"
 ROOT_LINK_RE = re.compile(r' (href|src)="/')  # in sanitized bodies: see markup.ID_RE
@@ -18,16 +19,32 @@ ROOT_LINK_RE = re.compile(r' (href|src)="/')  # in sanitized bodies: see markup.
 class Structured:
     """Helpers bound to one site, exposed to templates; pure functions of the model."""
 
-    def __init__(self, site: Site, bodies: dict[str, str]) -> None:
+    def __init__(self, site: Site) -> None:
         self.site = site
-        self.bodies = bodies
         self.config = site.config
 
-    def breadcrumb_items(self, trail: list[tuple[str, str]]) -> list[dict[str, Any]]:
-        return [
-            {"@type": "ListItem", "position": n, "name": label, "item": self.config.abs_url(path)}
-            for n, (label, path) in enumerate(trail, start=1)
+    def website_ld(self) -> dict[str, Any]:
+        return {
+            "@context": SCHEMA_ORG,
+            "@type": "WebSite",
+            "name": self.config.title,
+            "description": self.config.description,
+            "url": self.config.abs_url(),
+            "inLanguage": self.config.language,
+        }
+
+    def breadcrumb_ld(self, trail: list[tuple[str, Any]]) -> dict[str, Any]:
+        """A breadcrumb trail of (label, page): a kind of page, a document or a urls.Entry."""
+        items = [
+            {
+                "@type": "ListItem",
+                "position": n,
+                "name": label,
+                "item": self.config.abs_url(urls.path(target)),
+            }
+            for n, (label, target) in enumerate(trail, start=1)
         ]
+        return {"@context": SCHEMA_ORG, "@type": "BreadcrumbList", "itemListElement": items}
 
     def article_ld(self, doc: Document) -> dict[str, Any]:
         team = {"@type": "Organization", "name": f"{self.config.title} editorial team"}
@@ -37,7 +54,7 @@ class Structured:
             "headline": doc.title,
             "name": doc.title,
             "description": doc.summary,
-            "url": self.config.abs_url(url_of(doc)),
+            "url": self.config.abs_url(urls.path(doc)),
             "inLanguage": self.config.language,
             "datePublished": doc.published.isoformat() if doc.published else None,
             "dateModified": (doc.modified or doc.published).isoformat() if doc.published else None,
@@ -74,28 +91,35 @@ class Structured:
         return {
             "@context": SCHEMA_ORG,
             "@type": "FAQPage",
-            "url": self.config.abs_url("faq/"),
+            "url": self.config.abs_url(urls.path("faq")),
             "mainEntity": [
                 {
                     "@type": "Question",
                     "name": f.title,
-                    "acceptedAnswer": {"@type": "Answer", "text": plain_text(self.bodies[f.path])},
+                    "acceptedAnswer": {"@type": "Answer", "text": plain_text(f.html)},
                 }
                 for f in faqs
             ],
         }
 
-    def sitemap_entries(self) -> list[tuple[str, date | None]]:
+    def sitemap_entries(self) -> list[tuple[urls.Entry, date | None]]:
+        """The pages a search engine should know (not search, 404, feed and the like), each
+        with the date its content last changed where one is known."""
         site = self.site
         newest = site.last_modified
-        entries: list[tuple[str, date | None]] = [("", newest), ("topics/", newest)]
-        for group in site.groups:
-            dates = [a.modified for a in group.articles if a.modified]
-            entries.append((f"topics/{group.topic.id}/", max(dates) if dates else None))
-        entries.append(("faq/", newest))  # the search page is left out: it has no content
-        entries += [(url_of(a), a.modified) for a in site.articles]
-        entries += [(url_of(p), None) for p in site.pages]
-        return entries
+
+        def modified(page: urls.Entry) -> date | None:
+            if page.kind == "topic":
+                dates = [a.modified for a in page.subject.articles if a.modified]
+                return max(dates) if dates else None
+            if page.kind == "article":
+                return page.subject.modified
+            if page.kind == "page":
+                return None
+            return newest
+
+        kinds = ("home", "topics", "topic", "faq", "article", "page")
+        return [(page, modified(page)) for page in urls.pages(site) if page.kind in kinds]
 
     def absolute_links(self, fragment: str) -> str:
         """Root-relative links made absolute, as feed readers need."""
@@ -109,7 +133,8 @@ class Structured:
 
     def globals(self) -> dict[str, Any]:
         return {
-            "breadcrumb_items": self.breadcrumb_items,
+            "website_ld": self.website_ld,
+            "breadcrumb_ld": self.breadcrumb_ld,
             "article_ld": self.article_ld,
             "faq_ld": self.faq_ld,
             "sitemap_entries": self.sitemap_entries,

@@ -45,10 +45,7 @@ def smarten(fragment: str) -> str:
     if not any(mark in fragment for mark in MARKS):
         return fragment
     parts = TAG.split(fragment)  # text, tag, text, tag, ..., text
-    if VERBATIM.search(fragment) is None:
-        _marked_runs_only(parts)  # the same result, 2.5x faster, where no code can intervene
-    else:
-        _every_run(parts)
+    _every_run(parts)
     return "".join(parts)
 
 
@@ -69,25 +66,6 @@ def _every_run(parts: list[str]) -> None:
             parts[index] = _text(part, before)
         if part:
             before = parts[index][-1]
-
-
-def _marked_runs_only(parts: list[str]) -> None:
-    """What _every_run does when ``parts`` hold no code element, visiting only the runs of text
-    that hold a mark (most hold none): each finds the character before it by looking back."""
-    for index in range(0, len(parts), 2):
-        part = parts[index]
-        if not ("'" in part or '"' in part or "--" in part or "..." in part):  # MARKS, unrolled
-            continue
-        before = ""
-        for back in range(index - 1, -1, -1):
-            if back % 2:
-                if _starts_block(parts[back]):
-                    before = " "
-                    break
-            elif parts[back]:
-                before = parts[back][-1]  # as already rewritten: runs are taken in order
-                break
-        parts[index] = _text(part, before)
 
 
 def _starts_block(tag: str) -> bool:

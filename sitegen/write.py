@@ -9,7 +9,6 @@ project's own folders) is refused before a byte is read or written.
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import fcntl
 import os
@@ -21,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from . import files, interrupts
+from . import files
 from .errors import BuildError, SiteError
 
 TMP_PREFIX = ".sitegen-tmp-"
@@ -32,7 +31,6 @@ MARKER_TEXT = (
 )
 PROJECT_FOLDERS = ("content", "templates", "static", ".sitegen-cache")
 TMP_SUFFIX = re.compile(r"^[a-z0-9_]{8}(\.old)?\Z")  # what mkdtemp adds, and the swap's ".old"
-_RENAME_EXCHANGE = 2
 _held: dict[str, int] = {}  # output folders whose lock this process holds, with a count
 
 
@@ -145,8 +143,9 @@ def locked(out: Path) -> Iterator[None]:
             _held[key] -= 1
         return
     path = out.parent / f"{TMP_PREFIX}{out.name}.lock"
-    fd = _acquire(out, path)
-    _held[key] = 1
+    with _signals_deferred():  # an interrupt comes after the lock is taken, so it is given back
+        fd = _acquire(out, path)
+        _held[key] = 1
     try:
         yield
     finally:
@@ -236,19 +235,6 @@ def _signals_deferred() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one atomic step (Linux renameat2); False where that is unavailable."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)  # the C library already loaded in this process
-    except OSError:
-        return False
-    fn = getattr(libc, "renameat2", None)
-    if fn is None:
-        return False
-    at_fdcwd = -100
-    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0
-
-
 def clean_stale(out: Path) -> None:
     """Remove temporary folders that an earlier, killed build left beside ``out``: exactly the
     names its staging makes, never another output's (``_site-2``'s for ``_site``). Only the
@@ -329,7 +315,6 @@ def staged(out: Path) -> Iterator[Path]:
         try:
             yield tmp
             put(tmp, MARKER, MARKER_TEXT)
-            interrupts.check()  # one that Python swallowed on the way still stops the swap
             os.chmod(tmp, 0o755)
             check_owned(out, deep=False)  # something may have been put there meanwhile
         except BaseException as exc:
@@ -350,8 +335,8 @@ def staged(out: Path) -> Iterator[Path]:
 
 
 def _swap(tmp: Path, out: Path) -> None:
-    if os.path.lexists(out) and _exchange(tmp, out):
-        return
+    """Put the new site ``tmp`` in the place of ``out``; the previous site ends up at ``tmp``.
+    Two renames: ``out`` is missing for the moment between them (interrupts wait, see staged)."""
     if os.path.lexists(out):
         os.rename(out, f"{tmp}.old")
         try:
@@ -362,3 +347,11 @@ def _swap(tmp: Path, out: Path) -> None:
         os.rename(f"{tmp}.old", tmp)
     else:
         os.rename(tmp, out)
+
+
+def hosting_files(folder: Path, cname: str) -> None:
+    """Files GitHub Pages reads: .nojekyll (serve the files as they are) and, for a custom
+    domain, CNAME."""
+    put(folder, ".nojekyll", "")
+    if cname:
+        put(folder, "CNAME", cname + "\n")

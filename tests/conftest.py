@@ -110,12 +110,20 @@ SUB_PATH = "/somerepo/"
 
 
 @pytest.fixture(scope="session")
-def real_site(tmp_path_factory) -> Path:
-    """The real site from content/, built once into a temporary folder under /somerepo/."""
+def site_source(tmp_path_factory) -> Path:
+    """The site the whole-site checks build: here the fixture site; site_checks/ overrides it
+    with the real one in content/."""
+    return make_site(tmp_path_factory.mktemp("source") / "site")
+
+
+@pytest.fixture(scope="session")
+def built_site(site_source, tmp_path_factory) -> Path:
+    """``site_source`` built once, with search, into a temporary folder, for /somerepo/."""
     from sitegen import pipeline
 
-    out = tmp_path_factory.mktemp("real") / "site"
-    pipeline.build(REPO, out, base_url=f"https://example.github.io{SUB_PATH}", use_cache=False)
+    out = tmp_path_factory.mktemp("built") / "site"
+    base_url = f"https://example.github.io{SUB_PATH}"
+    pipeline.build(site_source, out, base_url=base_url, use_cache=False)
     return out
 
 

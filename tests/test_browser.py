@@ -16,13 +16,17 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
 @pytest.fixture(scope="module")
-def origin(real_site, tmp_path_factory):
+def origin(built_site, tmp_path_factory):
     paths = sorted(
-        p.relative_to(real_site).as_posix().removesuffix("index.html")
-        for p in real_site.rglob("*.html")
+        p.relative_to(built_site).as_posix().removesuffix("index.html")
+        for p in built_site.rglob("*.html")
     )
-    with serve_under(real_site, tmp_path_factory.mktemp("browser"), PREFIX) as start:
+    with serve_under(built_site, tmp_path_factory.mktemp("browser"), PREFIX) as start:
         yield start, paths
+
+
+def an_article(origin) -> str:
+    return next(p for p in origin[1] if p.startswith("articles/"))
 
 
 def page_urls(origin) -> list[str]:
@@ -64,7 +68,7 @@ def test_no_horizontal_scroll_at_320px(browser, origin):
 
 def test_skip_link_is_the_first_thing_the_keyboard_reaches(browser, origin):
     page = browser.new_page()
-    for path in ("", "articles/tears-and-trust/", "faq/"):
+    for path in ("", an_article(origin), "faq/"):
         page.goto(origin[0] + path)
         page.keyboard.press("Tab")
         focused = page.evaluate(
@@ -96,8 +100,11 @@ def test_no_request_leaves_the_origin_and_no_cookies(browser, origin):
 
 def test_search_returns_results(browser, origin):
     page = browser.new_page()
+    page.goto(origin[0] + an_article(origin))
+    title = page.inner_text("main h1")
+    word = max(title.split(), key=len).strip(".,:;?!")  # a word the index must hold
     page.goto(origin[0] + "search/")
-    page.fill("#search-input", "tears")
+    page.fill("#search-input", word)
     page.wait_for_selector("#search-results li a", timeout=10000)
     links = page.eval_on_selector_all(
         "#search-results li a", "els => els.map(e => e.getAttribute('href'))"
@@ -113,15 +120,15 @@ def test_without_javascript_search_points_to_the_topic_index(browser, origin):
     page.goto(origin[0] + "search/")
     assert not page.is_visible("#search-form")
     assert page.is_visible(f"#search-fallback a[href='{PREFIX}topics/']")
-    page.goto(origin[0] + "articles/tears-and-trust/")
-    assert page.is_visible("nav.toc") and page.is_visible(".references")
+    page.goto(origin[0] + an_article(origin))
+    assert page.is_visible("main h1") and page.is_visible(".prose")
     context.close()
 
 
 def test_get_help_is_visible_in_the_header_on_a_phone(browser, origin):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
-    page.goto(origin[0] + "articles/crying-every-session/")
+    page.goto(origin[0] + an_article(origin))
     box = page.locator(".site-header .help-link").bounding_box()
     assert box is not None and box["y"] < 640 and box["x"] + box["width"] <= 320
     context.close()

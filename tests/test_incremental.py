@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sitegen import pipeline
 from sitegen.errors import BuildError
@@ -141,3 +144,92 @@ def test_template_and_static_changes(started, tmp_path):
     report = builder.build()
     assert report.written == ["static/style.css"]
     assert_same_as_cold(site, out, tmp_path)
+
+
+# --- random sequences of edits: the incremental output equals a cold build, byte for byte ----
+
+TITLES = ["Alpha notes", "Beta notes", "A third view", "Zeta", "Main"]
+EDITS = ["add", "body", "delete", "retitle", "retopic", "redate", "heading", "link", "faq",
+         "template", "config", "draft"]  # fmt: skip
+
+
+def _articles(site: Path) -> list[Path]:
+    return sorted((site / "content/articles").glob("*.md"))
+
+
+def _apply(site: Path, edit: str, n: int) -> None:
+    """One editor's change to the fixture site, chosen by ``edit`` and varied by ``n``."""
+    articles = _articles(site)
+    path = articles[n % len(articles)]
+    text = path.read_text()
+    if edit == "add":
+        slug = f"new-{n}"
+        topics = ["[alpha]", "[beta]", "[alpha, beta]"][n % 3]
+        touch_write(
+            site / f"content/articles/{slug}.md",
+            f"---\ntitle: {TITLES[n % len(TITLES)]}\nsummary: New {n}.\ntopics: {topics}\n"
+            f"published: 2026-01-{10 + n % 15:02d}\n---\nText {n}.\n\n## Main\n\nMore.\n",
+        )
+    elif edit == "body":
+        touch_write(path, text + f"\nAnother sentence, number {n}.\n")
+    elif edit == "delete" and len(articles) > 1 and "first" not in path.name:
+        path.unlink()
+    elif edit == "retitle":
+        touch_write(path, text.replace("title: ", f"title: {TITLES[n % len(TITLES)]} ", 1))
+    elif edit == "retopic":
+        new = ["[alpha]", "[beta]", "[beta, alpha]"][n % 3]
+        touch_write(path, "\n".join(
+            f"topics: {new}" if line.startswith("topics:") else line
+            for line in text.split("\n")
+        ))  # fmt: skip
+    elif edit == "redate":
+        touch_write(path, text.replace("published: 2026-01-", f"published: 2026-0{1 + n % 3}-", 1))
+    elif edit == "heading":
+        touch_write(path, text + f"\n## Details\n\n## Main\n\nHeading {n}.\n")
+    elif edit == "link":
+        target = articles[(n + 1) % len(articles)].name
+        touch_write(path, text + f"\nSee [another]({target}#main-1) and [{n}]({target}).\n")
+    elif edit == "faq":
+        faq = site / "content/faq/question-one.md"
+        touch_write(faq, faq.read_text() + f"\nMore answer {n}.\n")
+    elif edit == "template":
+        base = site / "templates/base.html"
+        touch_write(base, base.read_text().replace("</footer>", f"<!-- {n} --></footer>", 1))
+    elif edit == "config":
+        toml = site / "site.toml"
+        touch_write(toml, toml.read_text().replace('description = "A', f'description = "{n} A', 1))
+    elif edit == "draft":
+        touch_write(path, text.replace("---\n", "---\ndraft: true\n", 1) if "draft:" not in text
+                    else text.replace("draft: true\n", ""))  # fmt: skip
+
+
+def _cold(site: Path, out: Path) -> dict[str, str] | None:
+    """A cold build's files, or None when the site has errors."""
+    try:
+        pipeline.build(site, out, search_index=False, use_cache=False)
+    except BuildError:
+        return None
+    return tree_digest(out)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 50)), min_size=1, max_size=5))
+def test_any_sequence_of_edits_gives_the_cold_build(steps):
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        site = make_site(tmp / "site")
+        out = tmp / "out"
+        builder = Builder(site, out)
+        builder.build()
+        for number, (edit, n) in enumerate(steps):
+            _apply(site, edit, n)
+            before = tree_digest(out)
+            cold = _cold(site, tmp / f"cold-{number}")
+            try:
+                builder.build()
+            except BuildError:
+                assert cold is None, (edit, n)  # the cold build fails on the same input
+                assert tree_digest(out) == before  # and the preview keeps the last good site
+                continue
+            assert cold is not None, (edit, n)
+            assert tree_digest(out) == cold, (edit, n)

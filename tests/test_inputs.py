@@ -251,10 +251,10 @@ def test_an_faq_file_named_like_a_landmark_is_a_clear_error(tmp_path, run):
     assert "faq/index.html: the id 'main' is used twice on this page" in result.err
 
 
-def test_every_page_of_the_real_site_has_unique_ids_and_landing_fragments(real_site):
+def test_every_page_of_the_built_site_has_unique_ids_and_landing_fragments(built_site):
     from .conftest import SUB_PATH
 
-    assert_ids_unique_and_fragments_land(real_site, SUB_PATH)
+    assert_ids_unique_and_fragments_land(built_site, SUB_PATH)
 
 
 # --- links into static/ ------------------------------------------------------------------------

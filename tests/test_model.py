@@ -1,10 +1,11 @@
 import random
 from datetime import date
 
+from sitegen import urls
 from sitegen.config import Config, Topic
-from sitegen.content import Document
+from sitegen.document import Document
 from sitegen.markup import convert
-from sitegen.model import RELATED_COUNT, build_site, url_of
+from sitegen.model import RELATED_COUNT, build_site
 
 TOPICS = ("a", "b", "c", "d")
 BODY = convert("", 1)
@@ -71,9 +72,9 @@ def test_neighbours_walk_the_first_topic_oldest_to_newest():
 
 
 def test_urls_follow_the_contract():
-    assert url_of(doc("article", "x")) == "articles/x/"
-    assert url_of(doc("faq", "q")) == "faq/#q"
-    assert url_of(doc("page", "about")) == "about/"
+    assert urls.path(doc("article", "x")) == "articles/x/"
+    assert urls.path(doc("faq", "q")) == "faq/#q"
+    assert urls.path(doc("page", "about")) == "about/"
 
 
 def test_articles_are_newest_first_and_drafts_are_kept_apart():

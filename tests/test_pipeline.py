@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import subprocess
@@ -194,20 +193,6 @@ def test_the_program_prints_through_a_pipe_and_keeps_its_exit_code(tmp_path):
     assert broken.returncode == 1 and "content/articles/first-article.md:" in broken.stderr
 
 
-def test_a_build_runs_without_the_cycle_collector_and_restores_it(tmp_path, run, monkeypatch):
-    states = []
-    real = pipeline.build_unless_current
-
-    def recording(*args, **kwargs):
-        states.append(gc.isenabled())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "build_unless_current", recording)
-    assert gc.isenabled()
-    assert run(make_site(tmp_path / "site"), "build", "--no-search").code == 0
-    assert states == [False] and gc.isenabled()
-
-
 def test_plain_build_py_means_build(tmp_path, run):
     site = make_site(tmp_path / "site")
     result = run(site)
@@ -220,3 +205,50 @@ def test_bad_base_url_override_is_refused_like_the_setting(tmp_path, run, bad):
     assert result.code == 1
     assert result.err.startswith("--base-url: base_url ")
     assert not (tmp_path / "site/_site").exists()
+
+
+FORKED_BUILD = """
+import sys
+from pathlib import Path
+from sitegen import parallel, pipeline
+
+site, out, forked = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "fork"
+parallel.workers = lambda: 2  # even on a machine with one core
+real = parallel.fork_map
+calls = []
+
+def counting(fn, items, state):
+    calls.append(len(items) >= parallel.MIN_ITEMS and parallel.can_fork())
+    return real(fn, items, state)
+
+parallel.fork_map = counting
+if not forked:
+    parallel.can_fork = lambda: False
+pipeline.build(site, out, search_index=False, use_cache=False)
+print(sum(calls))
+"""
+
+
+def test_the_forked_workers_build_what_one_process_builds(tmp_path):
+    """A site big enough for the workers (parallel.MIN_ITEMS) comes out the same, byte for byte,
+    as from a build that does all its work in one process. Each build runs in a fresh process:
+    forking is refused while other threads run, as they may in a test run."""
+    files = {
+        f"content/articles/generated-{n}.md": (
+            f"---\ntitle: Article {n}\nsummary: Number {n}.\n"
+            f"topics: [{'alpha' if n % 2 else 'beta'}]\npublished: 2026-01-{1 + n % 28:02d}\n---\n"
+            f"Body {n} with a [link](generated-{(n + 1) % 60}.md).\n\n## Part {n}\n\nText.\n"
+        )
+        for n in range(60)
+    }
+    site = make_site(tmp_path / "site", files=files)
+    forks = {}
+    for mode in ("fork", "alone"):
+        result = subprocess.run(
+            [sys.executable, "-c", FORKED_BUILD, str(site), str(tmp_path / mode), mode],
+            capture_output=True, text=True, timeout=120, cwd=REPO,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        forks[mode] = int(result.stdout)
+    assert forks == {"fork": 2, "alone": 0}  # parsing and rendering went to the workers
+    assert tree_digest(tmp_path / "fork") == tree_digest(tmp_path / "alone")

@@ -22,8 +22,8 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @pytest.fixture
-def built(real_site) -> Path:
-    return real_site
+def built(built_site) -> Path:
+    return built_site
 
 
 def json_ld(page: Path) -> list[dict]:
@@ -57,7 +57,7 @@ def test_every_page_passes_the_nu_html_checker(built):
     assert proc.returncode == 0, proc.stderr + proc.stdout
 
 
-def test_feed_is_atom_with_the_newest_articles(built):
+def test_feed_is_atom_with_the_newest_articles(built, site_source):
     root = ET.parse(built / "feed.xml").getroot()
     assert root.tag == f"{ATOM}feed"
     for required in ("id", "title", "updated", "author"):
@@ -67,7 +67,9 @@ def test_feed_is_atom_with_the_newest_articles(built):
         == "https://example.github.io/somerepo/feed.xml"
     )
     entries = root.findall(f"{ATOM}entry")
-    assert len(entries) == len(list((REPO / "content/articles").glob("*.md")))
+    articles = [p.read_text() for p in (site_source / "content/articles").glob("*.md")]
+    published = [a for a in articles if "\ndraft: true" not in a]
+    assert len(entries) == min(len(published), 20)
     ids = [e.find(f"{ATOM}id").text for e in entries]
     assert len(ids) == len(set(ids))
     for entry in entries:
@@ -116,7 +118,7 @@ def test_sitemap_lists_every_public_page_with_lastmod(built):
     assert "Sitemap: https://example.github.io/somerepo/sitemap.xml" in robots
 
 
-def test_json_ld_matches_the_page(built):
+def test_json_ld_matches_the_page(built, site_source):
     home = json_ld(built / "index.html")
     assert home[0]["@type"] == "WebSite" and home[0]["url"] == "https://example.github.io/somerepo/"
     for page in (built / "articles").glob("*/index.html"):
@@ -124,13 +126,15 @@ def test_json_ld_matches_the_page(built):
         article = blocks["MedicalWebPage"]
         title = re.search(r"<h1>(.*?)</h1>", page.read_text()).group(1)
         assert article["headline"] == title.replace("&#39;", "'").replace("&amp;", "&")
-        for key in ("datePublished", "dateModified", "lastReviewed", "reviewedBy", "citation"):
+        for key in ("datePublished", "dateModified"):
             assert article[key], (page, key)
-        assert len(article["citation"]) == page.read_text().count('<li id="ref-')
+        if "lastReviewed" in article:
+            assert article["reviewedBy"], page
+        assert len(article.get("citation", [])) == page.read_text().count('<li id="ref-')
         crumbs = blocks["BreadcrumbList"]["itemListElement"]
         assert [c["position"] for c in crumbs] == list(range(1, len(crumbs) + 1))
     faq = {b["@type"]: b for b in json_ld(built / "faq/index.html")}["FAQPage"]
-    assert len(faq["mainEntity"]) == len(list((REPO / "content/faq").glob("*.md")))
+    assert len(faq["mainEntity"]) == len(list((site_source / "content/faq").glob("*.md")))
     for q in faq["mainEntity"]:
         assert q["@type"] == "Question" and q["acceptedAnswer"]["text"]
 

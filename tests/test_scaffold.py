@@ -26,6 +26,12 @@ def test_new_writes_a_skeleton_that_builds_as_a_draft_and_check_flags(tmp_path, 
         in check.err
     )
     assert "source 1 is still a placeholder" in check.err
+    # A page nobody has checked must not say it was checked.
+    assert "reviewed:" not in text and "reviewer:" not in text
+    assert (
+        "content/articles/when-tears-surprise-you.md:15: the text still holds the placeholder "
+        "text 'new' wrote" in check.err
+    )
     assert run(site, "build", "--out", str(tmp_path / "out"), "--drafts", "--no-search").code == 0
     assert (tmp_path / "out/articles/when-tears-surprise-you/index.html").exists()
 

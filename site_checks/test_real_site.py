@@ -1,4 +1,5 @@
-"""The real site in content/, built into a temporary folder (content/ and _site/ are not touched)."""
+"""The real site in content/, built into a temporary folder (content/ and _site/ are not touched):
+checks of what the editors wrote, run by .ci/run apart from the generator's tests."""
 
 from __future__ import annotations
 
@@ -9,16 +10,15 @@ from pathlib import Path
 import pytest
 
 from sitegen import pipeline
-
-from .conftest import REPO
-from .crawl import crawl, serve_under
+from tests.conftest import REPO
+from tests.crawl import crawl, serve_under
 
 CONFIG = tomllib.loads((REPO / "site.toml").read_text())
 
 
 @pytest.fixture
-def built(real_site) -> Path:
-    return real_site
+def built(built_site) -> Path:
+    return built_site
 
 
 def pages(out: Path) -> list[Path]:
@@ -33,7 +33,8 @@ def test_every_page_carries_the_disclaimer_and_every_help_line(built):
         assert disclaimer in text, page
         for line in CONFIG["help"]:
             assert line["name"].replace("&", "&amp;") in text, (page, line["name"])
-            assert line["contact"] in text, (page, line["contact"])
+            if "contact" in line:
+                assert line["contact"] in text, (page, line["contact"])
 
 
 def test_every_topic_has_a_page_listing_its_articles(built):

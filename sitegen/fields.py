@@ -1,0 +1,225 @@
+"""Front matter, checked: each kind of content file's fields, their checks, and the values."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from . import frontmatter
+from .config import SLUG_RE, Config, control_problem
+from .document import Source
+from .errors import SiteError
+from .suggest import did_you_mean
+
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
+MAX_SOURCES = 200  # per file: each unknown citation is compared with every source
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+\Z")
+
+
+Check = Callable[[Any, "_Context"], Any]
+
+
+@dataclass
+class _Context:
+    path: str
+    config: Config
+    key: str
+    line: int
+    item_lines: tuple[int, ...]
+    errors: list[SiteError]
+
+    def error(self, message: str, hint: str = "", line: int | None = None) -> None:
+        self.errors.append(SiteError(self.path, line or self.line, message, hint))
+
+
+def _text(value: Any, ctx: _Context) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        ctx.error(f"'{ctx.key}' must be text", f"for example: {ctx.key}: Some words")
+        return None
+    if problem := control_problem(value):
+        ctx.error(f"'{ctx.key}' {problem}", "a YAML escape such as \\x1b made one: remove it")
+        return None
+    return value.strip()
+
+
+def _date(value: Any, ctx: _Context) -> date | None:
+    if isinstance(value, str) and DATE_RE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError as exc:
+            ctx.error(f"'{ctx.key}' is not a real date: {exc}", "write it as YYYY-MM-DD")
+            return None
+    ctx.error(
+        f"'{ctx.key}' must be a date written as YYYY-MM-DD, not {value!r}",
+        f"for example: {ctx.key}: 2026-11-01",
+    )
+    return None
+
+
+def _bool(value: Any, ctx: _Context) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    ctx.error(f"'{ctx.key}' must be true or false, not {value!r}")
+    return None
+
+
+def _topics(value: Any, ctx: _Context) -> tuple[str, ...] | None:
+    declared = tuple(t.id for t in ctx.config.topics)
+    if not isinstance(value, list) or not value:
+        ctx.error("'topics' must be a list of topic ids", "for example: topics: [benefits, trust]")
+        return None
+    good = []
+    for topic in value:
+        if not isinstance(topic, str) or topic not in declared:
+            ctx.error(
+                f"unknown topic '{topic}'",
+                f"{did_you_mean(str(topic), declared)} (topics are declared in site.toml)",
+            )
+        elif topic in good:
+            ctx.error(f"topic '{topic}' is listed twice", "list each topic once")
+        else:
+            good.append(topic)
+    return tuple(good) if len(good) == len(value) else None
+
+
+SOURCE_KEYS = {"id", "authors", "year", "title", "venue", "doi", "url"}
+
+
+def _sources(value: Any, ctx: _Context) -> tuple[Source, ...] | None:
+    if not isinstance(value, list):
+        ctx.error("'sources' must be a list", "each source starts with '- ' on its own line")
+        return None
+    if len(value) > MAX_SOURCES:
+        ctx.error(f"{len(value)} sources; the limit is {MAX_SOURCES}", "split the article")
+        return None
+    out = []
+    ids: set[str] = set()
+    for index, item in enumerate(value):
+        line = ctx.item_lines[index] if index < len(ctx.item_lines) else ctx.line
+        n = index + 1
+        if not isinstance(item, dict):
+            ctx.error(
+                f"source {n} must be a mapping of keys", "e.g. - {authors: ..., year: ...}", line
+            )
+            continue
+        bad = False
+        for key in item:
+            if key not in SOURCE_KEYS:
+                ctx.error(
+                    f"unknown key '{key}' in source {n}",
+                    did_you_mean(str(key), tuple(SOURCE_KEYS)),
+                    line,
+                )
+                bad = True
+        for key in ("authors", "title"):
+            if not isinstance(item.get(key), str) or not item[key].strip():
+                ctx.error(f"source {n} needs '{key}' as text", line=line)
+                bad = True
+        if not isinstance(item.get("year"), int) or isinstance(item.get("year"), bool):
+            ctx.error(f"source {n} needs 'year' as a number", "for example: year: 2011", line)
+            bad = True
+        for key in ("venue", "doi", "url", "id"):
+            if key in item and not isinstance(item[key], str):
+                ctx.error(f"source {n}: '{key}' must be text", line=line)
+                bad = True
+        for key, value in item.items():
+            if isinstance(value, str) and (problem := control_problem(value)):
+                ctx.error(f"source {n}: '{key}' {problem}", line=line)
+                bad = True
+        if bad:
+            continue
+        doi, url, source_id = (
+            item.get("doi", "").strip(),
+            item.get("url", "").strip(),
+            item.get("id", ""),
+        )
+        if doi and not DOI_RE.match(doi):
+            ctx.error(
+                f"source {n}: '{doi}' is not a DOI", "a DOI looks like 10.1037/a0031384", line
+            )
+        if url and not re.match(r"^https?://\S+$", url):
+            ctx.error(f"source {n}: url must start with https://", line=line)
+        if source_id and not SLUG_RE.match(source_id):
+            ctx.error(
+                f"source {n}: id '{source_id}' may hold only lowercase letters, digits and hyphens",
+                line=line,
+            )
+        if source_id and source_id in ids:
+            ctx.error(f"source {n}: id '{source_id}' is used twice", line=line)
+        ids.add(source_id)
+        out.append(
+            Source(
+                item["authors"].strip(),
+                item["year"],
+                item["title"].strip(),
+                item.get("venue", "").strip(),
+                doi,
+                url,
+                source_id,
+            )
+        )
+    return tuple(out)
+
+
+# Per kind: key -> (check, required). The key 'question' fills an FAQ entry's title.
+FIELDS: dict[str, dict[str, tuple[Check, bool]]] = {
+    "article": {
+        "title": (_text, True), "summary": (_text, True), "topics": (_topics, True),
+        "published": (_date, True), "updated": (_date, False), "reviewed": (_date, False),
+        "reviewer": (_text, False), "sources": (_sources, False), "draft": (_bool, False),
+    },
+    "faq": {
+        "question": (_text, True), "topics": (_topics, True), "updated": (_date, False),
+        "reviewed": (_date, False), "reviewer": (_text, False), "sources": (_sources, False),
+        "draft": (_bool, False),
+    },
+    "page": {
+        "title": (_text, True), "summary": (_text, True), "updated": (_date, False),
+        "reviewed": (_date, False), "reviewer": (_text, False), "draft": (_bool, False),
+    },
+}  # fmt: skip
+
+
+def check(
+    kind: str, shown: str, parsed: frontmatter.Parsed, config: Config
+) -> tuple[dict[str, Any], list[SiteError]]:
+    """The front matter's values by key (None where a value is wrong), and every problem."""
+    fields = FIELDS[kind]
+    errors: list[SiteError] = []
+    values: dict[str, Any] = {}
+    for key, value in parsed.meta.items():
+        line = parsed.key_lines.get(str(key), 2)
+        if key not in fields:
+            errors.append(
+                SiteError(
+                    shown, line, f"unknown key '{key}'", did_you_mean(str(key), tuple(fields))
+                )
+            )
+            continue
+        check_value, _ = fields[key]
+        ctx = _Context(shown, config, key, line, parsed.item_lines.get(key, ()), errors)
+        values[key] = check_value(value, ctx)
+    for key, (_, required) in fields.items():
+        if required and key not in parsed.meta:
+            errors.append(
+                SiteError(
+                    shown,
+                    2,
+                    f"missing required key '{key}'",
+                    f"add a line '{key}: ...' to the front matter",
+                )
+            )
+    published, updated = values.get("published"), values.get("updated")
+    if published and updated and updated < published:
+        errors.append(
+            SiteError(
+                shown,
+                parsed.key_lines.get("updated"),
+                f"'updated' ({updated}) is before 'published' ({published})",
+                "updated is the date of the last change: on or after the first publication",
+            )
+        )
+    return values, errors

@@ -1,0 +1,111 @@
+"""The URL registry: every kind of page the site has, its URL, its output file and the names it
+reserves. Nothing else in the generator or its templates spells a URL; everything asks here.
+
+URLs are relative to the site root ("" is the home page, "articles/x/" an article); the config's
+``url()`` and ``abs_url()`` put the base path or address in front. A page whose URL ends in "/"
+is written as that folder's index.html, as GitHub Pages and every static host serve it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# kind -> URL pattern; "{}" is filled with the slug, topic id or file name.
+PATTERNS: dict[str, str] = {
+    "home": "",
+    "topics": "topics/",
+    "topic": "topics/{}/",
+    "article": "articles/{}/",
+    "faq": "faq/",
+    "faq_entry": "faq/#{}",  # an FAQ entry is a section of the FAQ page
+    "page": "{}/",  # a standalone page from content/pages/
+    "search": "search/",
+    "not_found": "404.html",
+    "feed": "feed.xml",
+    "sitemap": "sitemap.xml",
+    "robots": "robots.txt",
+    "static": "static/{}",  # a file from static/, at the same path
+    "search_index": "pagefind/{}",  # written by Pagefind
+}
+
+# Which kind of page shows each kind of document.
+DOCUMENT_KINDS = {"article": "article", "faq": "faq_entry", "page": "page"}
+
+# A standalone page cannot take a name the site itself uses at its root.
+RESERVED = frozenset(
+    p.split("/")[0] for p in PATTERNS.values() if "/" in p and not p.startswith("{")
+)
+
+INDEX = "index.html"  # the file a folder URL is served from
+
+
+def path(kind: Any, name: str = "") -> str:
+    """The URL of a page, relative to the site root: ``path("topic", "trust")`` is
+    "topics/trust/"; ``path(doc)`` is a document's page (an FAQ entry's section);
+    ``path(entry)`` an Entry's."""
+    if isinstance(kind, Entry):
+        return path(kind.kind, kind.name)
+    if not isinstance(kind, str):  # a Document
+        return PATTERNS[DOCUMENT_KINDS[kind.kind]].format(kind.slug)
+    pattern = PATTERNS[kind]
+    if ("{}" in pattern) != bool(name):
+        raise ValueError(
+            f"the URL of a {kind!r} page " + ("needs a name" if name else "takes none")
+        )
+    return pattern.format(name)
+
+
+def output(url: str) -> str:
+    """The file a page URL is written to, inside the output folder: "" -> index.html,
+    "faq/" -> faq/index.html, "feed.xml" -> feed.xml."""
+    page = url.partition("#")[0]
+    return page + INDEX if page.endswith("/") or not page else page
+
+
+def url_of_output(name: str) -> str:
+    """The URL a written file is served at (the reverse of ``output``)."""
+    return name.removesuffix(INDEX) if name == INDEX or name.endswith("/" + INDEX) else name
+
+
+def is_static(url: str) -> bool:
+    """Whether a root-relative URL points into the copied static files."""
+    return url.startswith(PATTERNS["static"].format(""))
+
+
+def search_index_folder() -> str:
+    """The folder, inside the output, that Pagefind writes its index to."""
+    return PATTERNS["search_index"].format("").rstrip("/")
+
+
+def example_paths() -> str:
+    """Two site paths, for hints that tell editors what a link to a page looks like."""
+    return f"/{path('topic', 'trust')} or /{path('faq')}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One page of a site: its kind, the name in its URL, and what it shows."""
+
+    kind: str
+    name: str = ""
+    subject: Any = None  # the Document or topic group the page shows, if any
+
+    @property
+    def url(self) -> str:
+        return path(self.kind, self.name)
+
+    @property
+    def output(self) -> str:
+        return output(self.url)
+
+
+def pages(site: Any) -> list[Entry]:
+    """Every page of ``site`` (a model.Site), in the order they are built."""
+    entries = [Entry("home"), Entry("topics")]
+    entries += [Entry("topic", group.topic.id, group) for group in site.groups]
+    entries.append(Entry("faq"))
+    entries += [Entry("article", doc.slug, doc) for doc in site.articles]
+    entries += [Entry("page", doc.slug, doc) for doc in site.pages]
+    entries += [Entry(kind) for kind in ("search", "not_found", "feed", "sitemap", "robots")]
+    return entries
