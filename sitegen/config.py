@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import schema
 from .errors import BuildError, SiteError
+from .schema import CONTROL_RE
 from .suggest import did_you_mean
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -92,21 +94,11 @@ class Config:
         return next(t for t in self.topics if t.id == topic_id)
 
 
-# Characters no setting may hold: C0 and C1 controls (a tab or newline in a title or URL ends
-# up in HTML attributes, XML, robots.txt and terminals) and the Unicode line separators.
-CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 NETLOC_RE = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::[0-9]{1,5})?\Z")
 HOST_RE = re.compile(
     r"^(?=.{1,253}\Z)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\Z"
 )
 URL_PATH_RE = re.compile(r"^(?:[A-Za-z0-9._~/-]|%[0-9A-Fa-f]{2})*\Z")
-
-
-def control_problem(value: str) -> str | None:
-    match = CONTROL_RE.search(value)
-    if match:
-        return f"must not contain control characters (found U+{ord(match.group()):04X})"
-    return None
 
 
 def url_problem(url: str, what: str = "base_url", path_and_query: bool = False) -> str | None:
@@ -199,18 +191,29 @@ def _email_check(value: Any) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Key:
-    """One key of the schema: its Python type, whether it is required, a hint for editors, and
-    a check of its value (besides the one every text value gets: no control characters)."""
+def Key(  # noqa: N802  (reads as the declaration it is: Key(str, True, hint))
+    kind: type | tuple[type, ...],
+    required: bool = False,
+    hint: str = "",
+    check: Any = _no_check,
+) -> schema.Field:
+    """One key of site.toml: its Python type, whether it is required, a hint for editors, and a
+    check of its value (besides the one every text value gets: no control characters)."""
 
-    type: type | tuple[type, ...]
-    required: bool = False
-    hint: str = ""
-    check: Any = _no_check
+    def run(value: Any, ctx: schema.Context) -> Any:
+        if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+            ctx.error(f"'{ctx.key}' must be {_type_name(kind)}", hint)
+            return None
+        problem = check(value)
+        if problem is not None:
+            ctx.error(f"'{ctx.key}' {problem}" if problem.startswith("must") else problem, hint)
+            return None
+        return value
+
+    return schema.Field(run, required, hint)
 
 
-SCHEMA: dict[str, dict[str, Key]] = {
+SCHEMA: dict[str, dict[str, schema.Field]] = {
     "site": {
         "title": Key(str, True, 'the site\'s name, e.g. title = "Crying in therapy"'),
         "description": Key(str, True, "one sentence shown to search engines"),
@@ -365,47 +368,24 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
                 raw = {}
             raw = [raw]
         checked = []
-        for index, entry in enumerate(raw):
+        for index, entry in enumerate(raw if section in data else []):
             pos = index if section in ARRAYS else None
             if not isinstance(entry, dict):
                 err(section, pos, None, f"[[{section}]] entries must be tables")
                 continue
-            for key, value in entry.items():
-                spec = keys.get(key)
-                if spec is None:
-                    err(
-                        section,
-                        pos,
-                        key,
-                        f"unknown key '{key}' in [{section}]",
-                        did_you_mean(key, tuple(keys)),
-                    )
-                elif (
-                    isinstance(value, bool)
-                    and spec.type is not bool
-                    or not isinstance(value, spec.type)
-                ):
-                    err(section, pos, key, f"'{key}' must be {_type_name(spec.type)}", spec.hint)
-                elif (
-                    problem := (isinstance(value, str) and control_problem(value))
-                    or spec.check(value)
-                ) is not None:
-                    err(
-                        section,
-                        pos,
-                        key,
-                        f"'{key}' {problem}" if problem.startswith("must") else problem,
-                        spec.hint,
-                    )
-            for key, spec in keys.items():
-                if spec.required and key not in entry and section in data:
-                    err(
-                        section,
-                        pos,
-                        None,
-                        f"[{section}] is missing required key '{key}'",
-                        spec.hint,
-                    )
+            schema.check(
+                entry,
+                keys,
+                name,
+                lambda key, section=section, pos=pos: (
+                    None
+                    if len(errors) >= MAX_ERRORS  # each line is a scan of the file
+                    else where.line(section, pos, key) or where.line(section, pos)
+                ),
+                errors,
+                where=f" in [{section}]",
+                add=f"add it to [{section}]",
+            )
             checked.append(entry)
         tables[section] = checked
 
@@ -426,7 +406,7 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
             seen_ids.add(topic_id)
 
     if errors:
-        raise BuildError(errors)
+        raise BuildError(errors[:MAX_ERRORS])
 
     def typed(section: str, cls: type) -> tuple:
         return tuple(cls(**entry) for entry in tables[section])

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from . import frontmatter
-from .config import SLUG_RE, Config, control_problem
+from . import frontmatter, schema
+from .config import SLUG_RE, Config
 from .document import Source
 from .errors import SiteError
+from .schema import Context, Field, control_problem
 from .suggest import did_you_mean
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
@@ -19,33 +18,14 @@ MAX_SOURCES = 200  # per file: each unknown citation is compared with every sour
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+\Z")
 
 
-Check = Callable[[Any, "_Context"], Any]
-
-
-@dataclass
-class _Context:
-    path: str
-    config: Config
-    key: str
-    line: int
-    item_lines: tuple[int, ...]
-    errors: list[SiteError]
-
-    def error(self, message: str, hint: str = "", line: int | None = None) -> None:
-        self.errors.append(SiteError(self.path, line or self.line, message, hint))
-
-
-def _text(value: Any, ctx: _Context) -> str | None:
+def _text(value: Any, ctx: Context) -> str | None:
     if not isinstance(value, str) or not value.strip():
         ctx.error(f"'{ctx.key}' must be text", f"for example: {ctx.key}: Some words")
-        return None
-    if problem := control_problem(value):
-        ctx.error(f"'{ctx.key}' {problem}", "a YAML escape such as \\x1b made one: remove it")
         return None
     return value.strip()
 
 
-def _date(value: Any, ctx: _Context) -> date | None:
+def _date(value: Any, ctx: Context) -> date | None:
     if isinstance(value, str) and DATE_RE.match(value.strip()):
         try:
             return date.fromisoformat(value.strip())
@@ -59,15 +39,15 @@ def _date(value: Any, ctx: _Context) -> date | None:
     return None
 
 
-def _bool(value: Any, ctx: _Context) -> bool | None:
+def _bool(value: Any, ctx: Context) -> bool | None:
     if isinstance(value, bool):
         return value
     ctx.error(f"'{ctx.key}' must be true or false, not {value!r}")
     return None
 
 
-def _topics(value: Any, ctx: _Context) -> tuple[str, ...] | None:
-    declared = tuple(t.id for t in ctx.config.topics)
+def _topics(value: Any, ctx: Context) -> tuple[str, ...] | None:
+    declared = tuple(t.id for t in ctx.extra[0].topics)
     if not isinstance(value, list) or not value:
         ctx.error("'topics' must be a list of topic ids", "for example: topics: [benefits, trust]")
         return None
@@ -88,7 +68,7 @@ def _topics(value: Any, ctx: _Context) -> tuple[str, ...] | None:
 SOURCE_KEYS = {"id", "authors", "year", "title", "venue", "doi", "url"}
 
 
-def _sources(value: Any, ctx: _Context) -> tuple[Source, ...] | None:
+def _sources(value: Any, ctx: Context) -> tuple[Source, ...] | None:
     if not isinstance(value, list):
         ctx.error("'sources' must be a list", "each source starts with '- ' on its own line")
         return None
@@ -97,8 +77,9 @@ def _sources(value: Any, ctx: _Context) -> tuple[Source, ...] | None:
         return None
     out = []
     ids: set[str] = set()
+    item_lines = ctx.extra[1].get(ctx.key, ())
     for index, item in enumerate(value):
-        line = ctx.item_lines[index] if index < len(ctx.item_lines) else ctx.line
+        line = item_lines[index] if index < len(item_lines) else ctx.line
         n = index + 1
         if not isinstance(item, dict):
             ctx.error(
@@ -164,21 +145,21 @@ def _sources(value: Any, ctx: _Context) -> tuple[Source, ...] | None:
     return tuple(out)
 
 
-# Per kind: key -> (check, required). The key 'question' fills an FAQ entry's title.
-FIELDS: dict[str, dict[str, tuple[Check, bool]]] = {
+# Per kind: key -> Field. The key 'question' fills an FAQ entry's title.
+FIELDS: dict[str, dict[str, Field]] = {
     "article": {
-        "title": (_text, True), "summary": (_text, True), "topics": (_topics, True),
-        "published": (_date, True), "updated": (_date, False), "reviewed": (_date, False),
-        "reviewer": (_text, False), "sources": (_sources, False), "draft": (_bool, False),
+        "title": Field(_text, True), "summary": Field(_text, True), "topics": Field(_topics, True),
+        "published": Field(_date, True), "updated": Field(_date), "reviewed": Field(_date),
+        "reviewer": Field(_text), "sources": Field(_sources), "draft": Field(_bool),
     },
     "faq": {
-        "question": (_text, True), "topics": (_topics, True), "updated": (_date, False),
-        "reviewed": (_date, False), "reviewer": (_text, False), "sources": (_sources, False),
-        "draft": (_bool, False),
+        "question": Field(_text, True), "topics": Field(_topics, True), "updated": Field(_date),
+        "reviewed": Field(_date), "reviewer": Field(_text), "sources": Field(_sources),
+        "draft": Field(_bool),
     },
     "page": {
-        "title": (_text, True), "summary": (_text, True), "updated": (_date, False),
-        "reviewed": (_date, False), "reviewer": (_text, False), "draft": (_bool, False),
+        "title": Field(_text, True), "summary": Field(_text, True), "updated": Field(_date),
+        "reviewed": Field(_date), "reviewer": Field(_text), "draft": Field(_bool),
     },
 }  # fmt: skip
 
@@ -187,31 +168,16 @@ def check(
     kind: str, shown: str, parsed: frontmatter.Parsed, config: Config
 ) -> tuple[dict[str, Any], list[SiteError]]:
     """The front matter's values by key (None where a value is wrong), and every problem."""
-    fields = FIELDS[kind]
     errors: list[SiteError] = []
-    values: dict[str, Any] = {}
-    for key, value in parsed.meta.items():
-        line = parsed.key_lines.get(str(key), 2)
-        if key not in fields:
-            errors.append(
-                SiteError(
-                    shown, line, f"unknown key '{key}'", did_you_mean(str(key), tuple(fields))
-                )
-            )
-            continue
-        check_value, _ = fields[key]
-        ctx = _Context(shown, config, key, line, parsed.item_lines.get(key, ()), errors)
-        values[key] = check_value(value, ctx)
-    for key, (_, required) in fields.items():
-        if required and key not in parsed.meta:
-            errors.append(
-                SiteError(
-                    shown,
-                    2,
-                    f"missing required key '{key}'",
-                    f"add a line '{key}: ...' to the front matter",
-                )
-            )
+    values = schema.check(
+        parsed.meta,
+        FIELDS[kind],
+        shown,
+        lambda key: parsed.key_lines.get(key, 2) if key else 2,
+        errors,
+        add="add a line '{key}: ...' to the front matter",
+        extra=(config, parsed.item_lines),
+    )
     published, updated = values.get("published"), values.get("updated")
     if published and updated and updated < published:
         errors.append(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import content, files, links, markup, model, pipeline, render, urls, write
+from .document import Document
 from .errors import BuildError
 
 Stamp = tuple[int, int]  # (size, mtime_ns)
@@ -35,6 +36,25 @@ class _State:
     content: dict[str, Stamp]
     found: list[tuple[str, files.File]]  # the content files, as content.discover found them
     loaded: pipeline.Loaded
+    # Indexes that only narrow what is compared (each may list more than it must, never less):
+    readers: dict[str, set[str]]  # document path -> output files of the pages that read it
+    linkers: dict[str, set[str]]  # document path -> paths of the documents that link to it
+
+
+def _readers(pages: dict[str, render.Page]) -> dict[str, set[str]]:
+    index: dict[str, set[str]] = {}
+    for name, page in pages.items():
+        for path, _ in page.reads:
+            index.setdefault(path, set()).add(name)
+    return index
+
+
+def _linkers(docs: tuple[Document, ...]) -> dict[str, set[str]]:
+    index: dict[str, set[str]] = {}
+    for doc in docs:
+        for target in links.targets(doc):
+            index.setdefault(target, set()).add(doc.path)
+    return index
 
 
 class Builder:
@@ -64,9 +84,12 @@ class Builder:
     def _full(self, settings: dict[str, Stamp]) -> Report:
         tree = files.walk(self.root, "content")
         static_stamps = files.walk(self.root, "static").stamps()
-        loaded, _ = pipeline.build(self.root, self.out, drafts=self.drafts, search_index=False)
+        loaded, _ = pipeline.build(
+            self.root, self.out, drafts=self.drafts, search_index=False, record_reads=True
+        )
         found = content.discover(tree)[0]
-        self.state = _State(settings, static_stamps, tree.stamps(), found, loaded)
+        readers, linkers = _readers(loaded.pages), _linkers(loaded.site.documents)
+        self.state = _State(settings, static_stamps, tree.stamps(), found, loaded, readers, linkers)
         # A full build parses in worker processes, so this one has not yet set up Python-Markdown:
         # do it now rather than during the first edit.
         markup.prepare()
@@ -124,13 +147,11 @@ class Builder:
 
         # Links: those of the changed documents, and of documents that link to one of them (a
         # heading renamed there changes where their links land).
-        to_resolve = (
-            site.documents
-            if whole
-            else tuple(
-                d for d in site.documents if d.path in reparsed or links.targets(d) & reparsed
-            )
-        )
+        if whole:
+            to_resolve = site.documents
+        else:
+            linking = {p for path in reparsed for p in state.linkers.get(path, ())}
+            to_resolve = tuple(d for d in site.documents if d.path in reparsed | linking)
         html, anchors, problems = links.resolve_all(site, to_resolve, static_tree, failed)
         errors.extend(problems)
         if errors:
@@ -138,13 +159,14 @@ class Builder:
         live = {d.path for d in site.documents}
         html = {**{k: v for k, v in old.html.items() if k in live}, **html}
         anchors = {**{k: v for k, v in old.anchors.items() if k in live}, **anchors}
-        site = model.with_html(site, html)
+        touched = reparsed | {d.path for d in to_resolve}
+        site = model.with_html(site, html, {} if whole else old.site.by_path, touched)
 
         # Pages: those that read a field that changed (each page recorded what it read).
         env = old.env
         render.prepare(env, site, pipeline.build_time(site))
         every = urls.pages(site)
-        touched = reparsed | {d.path for d in to_resolve}
+        readers = {name for path in touched for name in state.readers.get(path, ())}
         stale = (
             every
             if whole
@@ -152,7 +174,10 @@ class Builder:
                 page
                 for page in every
                 if page.output not in old.pages
-                or _changed(old.pages[page.output].reads, touched, old.site, site)
+                or (
+                    page.output in readers
+                    and _changed(old.pages[page.output].reads, touched, old.site, site)
+                )
             ]
         )
         rendered = render.render_pages(site, env, stale)
@@ -183,7 +208,26 @@ class Builder:
             _prune(self.out / name, self.out)
         report.rendered = len(stale)
         loaded = pipeline.Loaded(config, site, pages, tuple(docs), html, anchors, env, static_tree)
-        self.state = _State(state.settings, state.static, content_stamps, found, loaded)
+        if whole:
+            readers_index, linkers_index = _readers(pages), _linkers(site.documents)
+        else:  # add what the redrawn pages read and the reparsed documents link to
+            readers_index, linkers_index = state.readers, state.linkers
+            for name, (_, page) in rendered.items():
+                for path, _ in page.reads:
+                    readers_index.setdefault(path, set()).add(name)
+            for doc in site.documents:
+                if doc.path in reparsed:
+                    for target in links.targets(doc):
+                        linkers_index.setdefault(target, set()).add(doc.path)
+        self.state = _State(
+            state.settings,
+            state.static,
+            content_stamps,
+            found,
+            loaded,
+            readers_index,
+            linkers_index,
+        )
         return report
 
     def _sync_static(self, tree: files.Tree, before: dict[str, Stamp], report: Report) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
@@ -183,11 +184,23 @@ def build_site(config: Config, docs: list[Document], drafts: bool = False) -> Si
     )
 
 
-def with_html(site: Site, html: dict[str, str]) -> Site:
-    """The site with each document's body HTML, links resolved (``html``: by document path)."""
+def with_html(
+    site: Site,
+    html: dict[str, str],
+    before: Mapping[str, Document] | None = None,
+    changed: set[str] | None = None,
+) -> Site:
+    """The site with each document's body HTML, links resolved (``html``: by document path).
+    A document not ``changed`` since the site ``before`` (by path) is taken from there as is."""
+    before, changed = before or {}, changed or set()
 
     def resolved(docs: tuple[Document, ...]) -> tuple[Document, ...]:
-        return tuple(replace(d, html=Markup(html[d.path])) for d in docs)
+        return tuple(
+            before[d.path]
+            if d.path in before and d.path not in changed
+            else replace(d, html=Markup(html[d.path]))
+            for d in docs
+        )
 
     return Site(
         site.config, resolved(site.articles), resolved(site.faqs), resolved(site.pages), site.drafts

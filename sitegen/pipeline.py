@@ -59,12 +59,14 @@ def load(
     use_cache: bool = True,
     save_cache: bool = True,
     into: Path | None = None,
+    record_reads: bool = False,
 ) -> Loaded:
     """Read, check and render the whole site, writing the pages into the folder ``into``
     (nowhere without it); raise BuildError listing every problem found.
 
     ``use_cache`` reuses documents parsed by an earlier build (``.sitegen-cache/``);
-    ``save_cache`` keeps this build's for the next one."""
+    ``save_cache`` keeps this build's for the next one; ``record_reads`` notes what each page
+    read, for serve's incremental rebuilds."""
     config = _config(root, base_url)  # site.toml, checked
     env = _templates(root, config)  # templates/, walked and compiled
     cache = DocumentCache(root) if use_cache else None
@@ -78,7 +80,7 @@ def load(
     if errors or problems:
         raise BuildError(errors + problems)
     site = model.with_html(site, html)  # each body with its links pointing at page URLs
-    pages = render.write_pages(site, env, build_time(site), into)  # every page, on all cores
+    pages = render.write_pages(site, env, build_time(site), into, record_reads)  # all cores
     checks = [a for group in anchors.values() for a in group]
     errors = render.repeated_ids(pages) + links.check_anchors(checks, ids_by_url(pages))
     if errors:  # #anchors, checked against the rendered pages
@@ -131,10 +133,12 @@ def build(
     drafts: bool = False,
     search_index: bool = True,
     use_cache: bool = True,
+    record_reads: bool = False,
 ) -> tuple[Loaded, Path]:
     """Build the site into ``out`` (default: the config's output folder) atomically."""
     target = _target(root, out)  # the output folder, checked: ours to replace
-    return build_into(root, target, base_url, drafts, search_index, use_cache), target
+    loaded = build_into(root, target, base_url, drafts, search_index, use_cache, record_reads)
+    return loaded, target
 
 
 def build_into(
@@ -144,10 +148,11 @@ def build_into(
     drafts: bool,
     search_index: bool,
     use_cache: bool = True,
+    record_reads: bool = False,
 ) -> Loaded:
     """``build`` into ``target``, which check_output has allowed."""
     with write.staged(target) as folder:  # a new folder, put in target's place if all succeeds
-        loaded = load(root, base_url, drafts, use_cache, use_cache, into=folder)  # the pages
+        loaded = load(root, base_url, drafts, use_cache, use_cache, folder, record_reads)
         write.hosting_files(folder, loaded.config.cname)  # .nojekyll and CNAME, for GitHub Pages
         write.copy_static(loaded.static, folder)  # static/, byte for byte
         if search_index:

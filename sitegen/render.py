@@ -198,15 +198,21 @@ def prepare(env: jinja2.Environment, site: Site, build_time: datetime) -> None:
 
 
 def write_pages(
-    site: Site, env: jinja2.Environment, build_time: datetime, into: Path | None
+    site: Site,
+    env: jinja2.Environment,
+    build_time: datetime,
+    into: Path | None,
+    record: bool = False,
 ) -> dict[str, Page]:
     """Render every page of ``site`` (on all cores: parallel.fork_map) and write each into the
-    folder ``into`` (nowhere without it); return them by output path. Raise BuildError naming
-    the template file and line of each failure."""
+    folder ``into`` (nowhere without it); return them by output path, each with what it read
+    when ``record`` is set (see document.recording). Raise BuildError naming the template file
+    and line of each failure."""
     prepare(env, site, build_time)
     pages = urls.pages(site)
     _timed_out.clear()
-    return _collected(pages, parallel.fork_map(_render_and_write, pages, (env, site, into)))
+    state = (env, site, into, record)
+    return _collected(pages, parallel.fork_map(_render_and_write, pages, state))
 
 
 def render_pages(
@@ -215,7 +221,7 @@ def render_pages(
     """Render ``pages`` of ``site`` (prepared) to output path -> (text, page); raise as
     write_pages does."""
     _timed_out.clear()
-    return _collected(pages, parallel.fork_map(_render_text, pages, (env, site)))
+    return _collected(pages, parallel.fork_map(_render_text, pages, (env, site, True)))
 
 
 def repeated_ids(pages: dict[str, Page]) -> list[SiteError]:
@@ -241,10 +247,10 @@ def _collected(pages: list[urls.Entry], results: list[Any]) -> dict[str, Any]:
 
 
 def _render_and_write(
-    state: tuple[jinja2.Environment, Site, Path | None], page: urls.Entry
+    state: tuple[jinja2.Environment, Site, Path | None, bool], page: urls.Entry
 ) -> Page | SiteError:
-    env, site, into = state
-    rendered = _render_text((env, site), page)
+    env, site, into, record = state
+    rendered = _render_text((env, site, record), page)
     if isinstance(rendered, SiteError):
         return rendered
     text, result = rendered
@@ -254,9 +260,12 @@ def _render_and_write(
 
 
 def _render_text(
-    state: tuple[jinja2.Environment, Site], page: urls.Entry
+    state: tuple[jinja2.Environment, Site, bool], page: urls.Entry
 ) -> tuple[str, Page] | SiteError:
-    env, site = state
+    env, site, record = state
+    if not record:
+        text = _render_one(env, site, page)
+        return text if isinstance(text, SiteError) else (text, Page.of(text))
     with document.recording() as reads:
         text = _render_one(env, site, page)
     if isinstance(text, SiteError):

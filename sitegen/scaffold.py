@@ -11,9 +11,11 @@ from pathlib import Path
 import yaml
 
 from . import write
-from .config import Config, control_problem, did_you_mean
+from .config import Config
 from .errors import BuildError, SiteError
 from .quality import PLACEHOLDER, PLACEHOLDER_DOI
+from .schema import control_problem
+from .suggest import did_you_mean
 
 TEMPLATE = """---
 {title}

@@ -47,19 +47,15 @@ def inputs_hash(root: Path, options: tuple) -> str:
 def _manifest(out: Path) -> dict[str, list[int]]:
     """The size and modification time of every file in ``out`` (links are not followed)."""
     found: dict[str, list[int]] = {}
-    pending = [(str(out), "")]
-    while pending:
-        current, rel = pending.pop()
-        try:
-            with os.scandir(current) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        pending.append((entry.path, f"{rel}{entry.name}/"))
-                    else:
-                        info = entry.stat(follow_symlinks=False)
-                        found[f"{rel}{entry.name}"] = [info.st_size, info.st_mtime_ns]
-        except OSError:
-            continue
+    for folder, dirs, names in os.walk(out):  # the same walk of an output as write.check_owned
+        rel = os.path.relpath(folder, out).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        for name in names + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+            try:
+                info = os.lstat(os.path.join(folder, name))
+            except OSError:
+                continue
+            found[prefix + name] = [info.st_size, info.st_mtime_ns]
     return found
 
 

@@ -44,9 +44,9 @@ def path(kind: Any, name: str = "") -> str:
     """The URL of a page, relative to the site root: ``path("topic", "trust")`` is
     "topics/trust/"; ``path(doc)`` is a document's page (an FAQ entry's section);
     ``path(entry)`` an Entry's."""
-    if isinstance(kind, Entry):
+    if type(kind) is Entry:  # type(), not isinstance: a Document's __class__ is a read
         return path(kind.kind, kind.name)
-    if not isinstance(kind, str):  # a Document
+    if type(kind) is not str:  # a Document
         return PATTERNS[DOCUMENT_KINDS[kind.kind]].format(kind.slug)
     pattern = PATTERNS[kind]
     if ("{}" in pattern) != bool(name):

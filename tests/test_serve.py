@@ -300,3 +300,84 @@ def test_the_preview_never_writes_into_a_folder_put_in_place_of_its_output(serve
         "static",
         "static/search.js",
     ]
+
+
+# --- the dev server under attack -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("srv")
+    site = make_site(tmp / "site")
+    (tmp / "secret.txt").write_text("TOP SECRET")
+    (site / "secret.txt").write_text("TOP SECRET")
+    proc, port = start_serve(site)
+    yield port
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def raw_get(port: int, target: str) -> tuple[int, bytes]:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    status = int(data.split(b" ", 2)[1])
+    return status, data
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/../secret.txt",
+        "/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/secret.txt",
+        "/..%2fsecret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/..\\secret.txt",
+        "/%5c..%5csecret.txt",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/static/../../secret.txt",
+        "/static/%2e%2e/%2e%2e/secret.txt",
+        "/%252e%252e/secret.txt",
+        "/static/..%00/secret.txt",
+        "/./../secret.txt",
+    ],
+)
+def test_server_refuses_path_traversal(server, target):
+    status, data = raw_get(server, target)
+    assert b"TOP SECRET" not in data
+    assert b"root:" not in data
+    assert status in (301, 400, 404)
+
+
+def test_server_binds_loopback_by_default():
+    from sitegen.cli import _parser
+
+    assert _parser().parse_args(["serve"]).host == "127.0.0.1"
+
+
+def test_server_stays_up_under_200_concurrent_clients(server):
+    results: list[int] = []
+    lock = threading.Lock()
+
+    def client(n: int) -> None:
+        try:
+            status, _ = raw_get(server, ["/", "/faq/", "/static/style.css", "/nope/"][n % 4])
+        except OSError:
+            status = -1
+        with lock:
+            results.append(status)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(200)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(results) == 200
+    assert results.count(-1) == 0
+    assert set(results) <= {200, 404}
+    assert raw_get(server, "/")[0] == 200  # still serving afterwards
