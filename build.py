@@ -9,8 +9,8 @@ if __name__ == "__main__":
     except ModuleNotFoundError as exc:  # run outside the virtual environment, most likely
         print(f"build.py: the Python package '{exc.name}' is not installed here.", file=sys.stderr)
         print(
-            "    hint: activate the project's environment first (. .venv/bin/activate), "
-            "or install it: pip install -e .",
+            "    hint: activate the project's environment first: . .venv/bin/activate "
+            "(Windows: .venv\\Scripts\\activate), or create it as the README's quick start says",
             file=sys.stderr,
         )
         sys.exit(2)

@@ -7,7 +7,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from . import pipeline
@@ -16,9 +16,17 @@ from .errors import BuildError
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
+KINDS = ("article", "faq", "page")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Build the site from content/.")
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--root",
+        type=Path,
+        help="the project folder, with site.toml (default: this folder or the nearest above it)",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command")
     b = commands.add_parser("build", help="write the site to the output folder (the default)")
     b.add_argument("--out", type=Path, help="output folder (default: [site] output, _site)")
@@ -26,18 +34,56 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     b.add_argument("--no-search", action="store_true", help="skip the search index (Pagefind)")
     b.add_argument("--force", action="store_true", help="build even if nothing has changed")
+    b.add_argument("--repo-url", help="override [site] repo_url (Suggest a change links)")
+    b.add_argument("--branch", help="override [site] branch, with --repo-url")
     s = commands.add_parser("serve", help="build, serve, watch and reload the browser")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     s.add_argument(
         "--port", type=_port, default=8000, help="port, 0 for any free one (default 8000)"
     )
-    s.add_argument("--drafts", action="store_true", help="include drafts in the preview")
-    n = commands.add_parser("new", help="write a new article skeleton to content/articles/")
-    n.add_argument("title", help='the article\'s title, in quotes: "Why tears help"')
-    n.add_argument("--topic", help="a topic id from site.toml (default: the first)")
+    s.add_argument(
+        "--no-drafts",
+        action="store_true",
+        help="leave drafts out, as build does (default: show them)",
+    )
+    s.add_argument("--drafts", action="store_true", help=argparse.SUPPRESS)  # the default now
+    n = commands.add_parser("new", help="write a new article, FAQ entry or page to fill in")
+    n.add_argument("kind", nargs="?", choices=KINDS, default="article", help="(default: article)")
+    n.add_argument(
+        "title", help='its title (an FAQ entry: its question), in quotes: "Why tears help"'
+    )
+    n.add_argument("--topic", help="a topic id from site.toml (articles and FAQ entries)")
     c = commands.add_parser("check", help="validate everything, write nothing")
     c.add_argument("--strict", action="store_true", help="also enforce the [quality] targets")
+    c.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="github: each problem as a GitHub Actions annotation on its file and line",
+    )
+    r = commands.add_parser("reviews", help="list the pages whose review is due")
+    r.add_argument("--within", type=int, default=0, help="also those due within this many days")
+    r.add_argument("--today", type=date.fromisoformat, default=None, help=argparse.SUPPRESS)
+    r.add_argument("--format", choices=("text", "markdown"), default="text")
     return parser
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("sitegen")
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder holding site.toml, from ``start`` upwards; ``start`` when none does
+    (then the missing site.toml is reported there)."""
+    for folder in (start, *start.parents):
+        if (folder / "site.toml").is_file():
+            return folder
+    return start
 
 
 def _port(text: str) -> int:
@@ -78,15 +124,16 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    root: Path = args.root.resolve()
+    root = (args.root or find_root(Path.cwd())).resolve()
     command = args.command
     try:
         if command == "build":
             options = (root, args.out, args.base_url, args.drafts, not args.no_search)
+            repo = (args.repo_url, args.branch) if args.repo_url else None
             if args.force:  # no cache of any kind: every file parsed, every page written
-                loaded, out = pipeline.build(*options, use_cache=False)
+                loaded, out = pipeline.build(*options, use_cache=False, repo=repo)
             else:
-                loaded, out = pipeline.build_unless_current(*options)
+                loaded, out = pipeline.build_unless_current(*options, repo=repo)
             if loaded is None:
                 print(f"Up to date: nothing changed since the last build into {out}")
             else:
@@ -95,26 +142,20 @@ def _run(args: argparse.Namespace) -> int:
             return _serve(root, args)
         elif command == "new":
             from .config import load_config
-            from .scaffold import new_article
+            from .scaffold import new_file
 
-            path = new_article(load_config(root), args.title, args.topic, date.today())
+            path = new_file(load_config(root), args.kind, args.title, args.topic, date.today())
             print(path.relative_to(root).as_posix())
-            print("Fill in the summary and sources, write the article, then remove 'draft: true'.")
-        elif command == "check":
-            from . import quality  # its readability library is needed only here
-
-            loaded = pipeline.load(root, save_cache=False)  # check writes nothing
-            problems = quality.placeholders(loaded.site)
-            if args.strict:
-                problems += quality.check(loaded.site, date.today())
-            if problems:
-                raise BuildError(problems)
-            gates = " and the [quality] targets" if args.strict else ""
             print(
-                f"OK: {len(loaded.site.documents)} content files checked{gates}, no problems found"
+                "Fill in every TODO, write the text, then remove 'draft: true'. "
+                "The preview (build.py serve) shows drafts."
             )
+        elif command == "check":
+            return _check(root, args.strict, args.format)
+        elif command == "reviews":
+            return _reviews(root, args.within, args.today or date.today(), args.format)
     except BuildError as exc:
-        report(exc)
+        report(exc, getattr(args, "format", "text"))
         return EXIT_CONTENT
     except KeyboardInterrupt:
         print("Interrupted; the previous site is untouched.", file=sys.stderr)
@@ -122,9 +163,47 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def report(exc: BuildError) -> None:
+def _check(root: Path, strict: bool, form: str) -> int:
+    from . import quality  # its readability library is needed only here
+
+    loaded = pipeline.load(root, save_cache=False)  # check writes nothing
+    problems = quality.placeholders(loaded.site) + pipeline.draft_links(loaded)
+    if strict:
+        problems += quality.check(loaded.site, date.today())
+    warnings = quality.overdue(loaded.site, date.today())
+    for warning in warnings:
+        print(warning.annotation("warning") if form == "github" else f"warning: {warning}")
+    if problems:
+        raise BuildError(problems)
+    gates = " and the [quality] targets" if strict else ""
+    print(f"OK: {len(loaded.site.documents)} content files checked{gates}, no problems found")
+    return EXIT_OK
+
+
+def _reviews(root: Path, within: int, today: date, form: str) -> int:
+    from . import quality
+
+    loaded = pipeline.load(root, save_cache=False)
+    due = quality.reviews_due(loaded.site, today, within)
+    if form == "markdown":
+        print(f"Pages whose review is due by {today + timedelta(days=within)}: {len(due)}\n")
+        for when, doc in due:
+            last = f"last reviewed {doc.reviewed}" if doc.reviewed else "never reviewed"
+            print(f"- [ ] `{doc.path}`: {doc.title} (due {when}, {last})")
+    else:
+        for when, doc in due:
+            last = f"last reviewed {doc.reviewed}" if doc.reviewed else "never reviewed"
+            print(f"{doc.path}: review due {when} ({last})")
+        print(f"{len(due)} page{'s' if len(due) != 1 else ''} due for review")
+    return EXIT_OK
+
+
+def report(exc: BuildError, form: str = "text") -> None:
     for error in exc.errors:
-        print(error, file=sys.stderr)
+        if form == "github":
+            print(error.annotation())  # on stdout, where GitHub reads workflow commands
+        else:
+            print(error, file=sys.stderr)
     n = len(exc.errors)
     print(f"\n{n} problem{'s' if n != 1 else ''} found; nothing was written.", file=sys.stderr)
 
@@ -140,7 +219,7 @@ def _serve(root: Path, args: argparse.Namespace) -> int:
 
     config = load_config(root)
     out = write.check_output(pipeline.output_folder(config), root)
-    builder = Builder(root, out, drafts=args.drafts)
+    builder = Builder(root, out, drafts=not args.no_drafts)
     try:
         with write.locked(out):  # no other build swaps the folder away while the preview runs
             serve.run(root, args.host, args.port, builder, config.base_path, say=_say)

@@ -67,6 +67,8 @@ class Config:
     cname: str = ""
     feed_content: str = "summary"
     feed_entries: int = 20
+    repo_url: str = ""  # the project on GitHub, for "Suggest a change" links; none without it
+    branch: str = "main"
     disclaimer: str = ""
     topics: tuple[Topic, ...] = ()
     help: tuple[HelpLine, ...] = ()
@@ -89,6 +91,11 @@ class Config:
         from dataclasses import replace
 
         return replace(self, base_url=_normalise_base_url(base_url))
+
+    def with_repository(self, repo_url: str, branch: str | None) -> Config:
+        from dataclasses import replace
+
+        return replace(self, repo_url=repo_url.rstrip("/"), branch=branch or self.branch)
 
     def topic(self, topic_id: str) -> Topic:
         return next(t for t in self.topics if t.id == topic_id)
@@ -177,6 +184,12 @@ def _help_url_check(value: Any) -> str | None:
     )
 
 
+def _branch_check(value: Any) -> str | None:
+    if isinstance(value, str) and not re.fullmatch(r"[A-Za-z0-9._/-]{1,100}", value):
+        return f"'{value}' is not a branch name: letters, digits, '.', '_', '-' and '/' only"
+    return None
+
+
 def _phone_check(value: Any) -> str | None:
     if isinstance(value, str) and not re.fullmatch(r"\+?[0-9][0-9 -]{0,24}", value):
         return f"'{value}' is not a phone number: digits, spaces and hyphens only"
@@ -233,6 +246,12 @@ SCHEMA: dict[str, dict[str, schema.Field]] = {
         ),
         "feed_content": Key(str, hint='"summary" or "full"'),
         "feed_entries": Key(int, hint="how many articles the feed holds", check=_range(1, 10000)),
+        "repo_url": Key(
+            str,
+            hint='the repository on GitHub, e.g. "https://github.com/user/repo"',
+            check=lambda v: url_problem(v, "repo_url") if isinstance(v, str) and v else None,
+        ),
+        "branch": Key(str, hint='the branch editors change, e.g. "main"', check=_branch_check),
     },
     "topics": {
         "id": Key(
@@ -309,7 +328,11 @@ def load_config(root: Path, name: str = "site.toml") -> Config:
     if found.errors:
         raise BuildError(list(found.errors))
     if not found.files:
-        raise BuildError([SiteError(name, None, "no site.toml found", f"create {root / name}")])
+        hint = (
+            f"run build.py in the project (the folder with site.toml, or any folder inside it), "
+            f"or name it with --root DIR; to start a new site, create {root / name}"
+        )
+        raise BuildError([SiteError(name, None, "no site.toml found", hint)])
     try:
         text = files.read(found.files[0].path).decode("utf-8-sig")
     except OSError as exc:
@@ -412,10 +435,11 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
         return tuple(cls(**entry) for entry in tables[section])
 
     quality = Quality(**tables["quality"][0]) if tables["quality"] else Quality()
-    site_keys = {k: v for k, v in site.items() if k != "base_url"}
+    site_keys = {k: v for k, v in site.items() if k not in ("base_url", "repo_url")}
     return Config(
         root=root,
         base_url=_normalise_base_url(base_url),
+        repo_url=site.get("repo_url", "").rstrip("/"),
         disclaimer=tables["disclaimer"][0]["text"].strip(),
         topics=typed("topics", Topic),
         help=typed("help", HelpLine),

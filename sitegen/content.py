@@ -12,6 +12,7 @@ from .config import SLUG_RE, Config
 from .document import Document
 from .errors import BuildError, SiteError
 from .suggest import did_you_mean
+from .typography import smarten_text
 
 KINDS = {"articles": "article", "faq": "faq", "pages": "page"}
 
@@ -105,8 +106,8 @@ def parse(kind: str, slug: str, shown: str, raw: bytes, config: Config) -> Docum
         kind=kind,
         slug=slug,
         path=shown,
-        title=values.get("title") or values["question"],
-        summary=values.get("summary") or "",
+        title=smarten_text(values.get("title") or values["question"]),
+        summary=smarten_text(values.get("summary") or ""),
         topics=values.get("topics") or (),
         sources=sources,
         body=body,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -19,6 +19,7 @@ class Source:
     doi: str = ""
     url: str = ""
     id: str = ""
+    line: int | None = field(default=None, compare=False)  # in the file that lists it
 
     @property
     def link(self) -> str:

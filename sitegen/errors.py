@@ -24,6 +24,25 @@ class SiteError:
             text += f"\n    hint: {hint}"
         return text
 
+    def annotation(self, level: str = "error") -> str:
+        """The problem as a GitHub Actions workflow command, shown on the file's line in a pull
+        request: ``::error file=…,line=…,title=…::message``. Properties escape %, CR, LF, ':' and
+        ','; the message escapes %, CR and LF (GitHub's documented rules)."""
+        props = [f"file={_visible(_property(self.path))}"]
+        if self.line:
+            props.append(f"line={self.line}")
+        props.append(f"title={_visible(_property(self.message[:80]))}")
+        text = self.message + (f" (hint: {self.hint})" if self.hint else "")
+        return f"::{level} {','.join(props)}::{_visible(_data(text))}"
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 

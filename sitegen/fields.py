@@ -140,6 +140,7 @@ def _sources(value: Any, ctx: Context) -> tuple[Source, ...] | None:
                 doi,
                 url,
                 source_id,
+                line,
             )
         )
     return tuple(out)

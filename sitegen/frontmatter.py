@@ -110,6 +110,19 @@ def decode(raw: bytes, path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _yaml_hint(problem: str, text: str) -> str:
+    """The likeliest fix for a YAML error, from the problem and the line it was found on."""
+    if "alias" in problem:
+        return "write the value out in full"
+    if "\t" in problem or "\t" in text:
+        return "indent with spaces, not a tab"
+    if text[:1] in (" ", "\t") and not text.lstrip().startswith("-"):
+        return "every key starts at the beginning of its line: remove the spaces before it"
+    if "mapping values" in problem:
+        return 'values with a colon in them need quotes around them, e.g. title: "Tears: why"'
+    return "values with a colon or a quote need quotes around them"
+
+
 def fail(path: str, line: int | None, message: str, hint: str = "") -> BuildError:
     """One editor-facing error, ready to raise."""
     return BuildError([SiteError(path, line, message, hint)])
@@ -149,10 +162,8 @@ def split(text: str, path: str) -> Parsed:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 2
         problem = exc.problem or exc.context or "invalid YAML"
-        hint = (
-            "write the value out in full"
-            if "alias" in problem
-            else "values with a colon or a quote need quotes around them"
+        hint = _yaml_hint(
+            problem, lines[mark.line + 1] if mark and mark.line + 1 < len(lines) else ""
         )
         raise fail(path, line, f"invalid YAML in front matter: {problem}", hint) from None
     except (yaml.YAMLError, ValueError, RecursionError) as exc:

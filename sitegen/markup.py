@@ -257,6 +257,16 @@ def unclash_ids(fragment: str, scoped: bool) -> tuple[str, dict[str, str]]:
     return fragment, renames
 
 
+def finish(fragment: str) -> str:
+    """What the sanitizer would not let through, added to sanitized HTML: a scrolling box around
+    each table (the table keeps its own semantics, which display:block on it would lose) and
+    search's ignore mark on citation markers (excerpts show words, not "[1]")."""
+    if "<table" in fragment:
+        fragment = fragment.replace("<table>", '<div class="table-scroll"><table>')
+        fragment = fragment.replace("</table>", "</table></div>")
+    return fragment.replace('<sup class="cite">', '<sup class="cite" data-pagefind-ignore>')
+
+
 def scope_ids(fragment: str, prefix: str) -> str:
     """Prefix every id and same-page link, so several fragments can share one page."""
     if not prefix:
@@ -305,7 +315,7 @@ def convert(
     md.unknown_cites = []  # type: ignore[attr-defined]
     md.used_cites = []  # type: ignore[attr-defined]
     safe, renames = unclash_ids(smarten(sanitize(md.convert(body))), scoped=bool(id_prefix))
-    safe = scope_ids(safe, id_prefix)
+    safe = finish(scope_ids(safe, id_prefix))
     lines = _Lines(body, body_line)
     links = tuple((value, lines.of(html.unescape(value))) for _, value in URL_ATTR_RE.findall(safe))
     headings = tuple(_flatten(md.toc_tokens, id_prefix, renames))  # type: ignore[attr-defined]

@@ -36,20 +36,61 @@ class Loaded:
     static: files.Tree  # the static files to copy
 
 
-def ids_by_url(pages: dict[str, render.Page]) -> dict[str, frozenset[str]]:
-    """The ids of each rendered page, keyed by its URL relative to the root: anchor targets."""
-    return {urls.url_of_output(name): page.ids for name, page in pages.items()}
+def build(
+    root: Path,
+    out: Path | None = None,
+    base_url: str | None = None,
+    drafts: bool = False,
+    search_index: bool = True,
+    use_cache: bool = True,
+    record_reads: bool = False,
+    repo: tuple[str, str | None] | None = None,
+) -> tuple[Loaded, Path]:
+    """Build the site into ``out`` (default: the config's output folder) atomically.
+    ``repo``: (repository URL, branch) for "Suggest a change" links, instead of site.toml's."""
+    target = _target(root, out)  # the output folder, checked: ours to replace
+    loaded = build_into(root, target, base_url, drafts, search_index, use_cache, record_reads, repo)
+    return loaded, target
 
 
-def build_time(site: model.Site) -> datetime:
-    """SOURCE_DATE_EPOCH when set; otherwise the newest content date, so output is reproducible."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
-    newest = site.last_modified
-    if newest is None:
-        return datetime(1970, 1, 1, tzinfo=UTC)
-    return datetime(newest.year, newest.month, newest.day, tzinfo=UTC)
+def build_into(
+    root: Path,
+    target: Path,
+    base_url: str | None,
+    drafts: bool,
+    search_index: bool,
+    use_cache: bool = True,
+    record_reads: bool = False,
+    repo: tuple[str, str | None] | None = None,
+) -> Loaded:
+    """``build`` into ``target``, which check_output has allowed."""
+    with write.staged(target) as folder:  # a new folder, put in target's place if all succeeds
+        loaded = load(root, base_url, drafts, use_cache, use_cache, folder, record_reads, repo)
+        write.hosting_files(folder, loaded.config.cname)  # .nojekyll and CNAME, for GitHub Pages
+        write.copy_static(loaded.static, folder)  # static/, byte for byte
+        if search_index:
+            search.index(folder)  # Pagefind's index, before the swap: it goes live with its pages
+    return loaded
+
+
+def build_unless_current(
+    root: Path,
+    out: Path | None = None,
+    base_url: str | None = None,
+    drafts: bool = False,
+    search_index: bool = True,
+    repo: tuple[str, str | None] | None = None,
+) -> tuple[Loaded | None, Path]:
+    """``build``, skipped (returning no Loaded) when no input changed since the last build
+    into ``out`` and the output is still as that build left it."""
+    target = _target(root, out)
+    options = (base_url, drafts, search_index, repo)
+    fingerprint = uptodate.inputs_hash(root, options)  # before anything is read
+    if uptodate.is_current(root, target, fingerprint):
+        return None, target
+    loaded = build_into(root, target, base_url, drafts, search_index, repo=repo)
+    uptodate.remember(root, target, fingerprint)
+    return loaded, target
 
 
 def load(
@@ -60,6 +101,7 @@ def load(
     save_cache: bool = True,
     into: Path | None = None,
     record_reads: bool = False,
+    repo: tuple[str, str | None] | None = None,
 ) -> Loaded:
     """Read, check and render the whole site, writing the pages into the folder ``into``
     (nowhere without it); raise BuildError listing every problem found.
@@ -67,7 +109,7 @@ def load(
     ``use_cache`` reuses documents parsed by an earlier build (``.sitegen-cache/``);
     ``save_cache`` keeps this build's for the next one; ``record_reads`` notes what each page
     read, for serve's incremental rebuilds."""
-    config = _config(root, base_url)  # site.toml, checked
+    config = _config(root, base_url, repo)  # site.toml, checked
     env = _templates(root, config)  # templates/, walked and compiled
     cache = DocumentCache(root) if use_cache else None
     docs, errors, failed = content.load_all(config, cache)  # content/ -> Documents, on all cores
@@ -88,8 +130,30 @@ def load(
     return Loaded(config, site, pages, tuple(docs), html, anchors, env, static)
 
 
-def _config(root: Path, base_url: str | None) -> Config:
+def draft_links(loaded: Loaded) -> list[SiteError]:
+    """The link problems of drafts, which builds leave out (``check`` reports them, so an
+    editor sees them before publishing, not after): checked as if the drafts were published."""
+    drafts = loaded.site.drafts
+    if not drafts:
+        return []
+    try:
+        with_drafts = model.build_site(loaded.config, list(loaded.docs), drafts=True)
+    except BuildError as exc:  # a draft that claims a URL already taken, and the like
+        problems = exc.errors
+    else:
+        _, _, problems = links.resolve_all(with_drafts, drafts, loaded.static)
+    return [SiteError(p.path, p.line, f"{p.message} (in a draft)", p.hint) for p in problems]
+
+
+def _config(root: Path, base_url: str | None, repo: tuple[str, str | None] | None = None) -> Config:
     config = load_config(root)
+    if repo is not None:  # the repository the deploy runs in, so that forks link to themselves
+        problem = url_problem(repo[0], "--repo-url")
+        if problem:
+            raise BuildError(
+                [SiteError("--repo-url", None, problem, "e.g. https://github.com/user/repo")]
+            )
+        config = config.with_repository(*repo)
     if base_url is None:
         return config
     problem = url_problem(base_url)
@@ -115,6 +179,22 @@ def _site(config: Config, docs: list[Document], drafts: bool, errors: list[SiteE
         raise BuildError(errors + exc.errors) from None
 
 
+def build_time(site: model.Site) -> datetime:
+    """SOURCE_DATE_EPOCH when set; otherwise the newest content date, so output is reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    newest = site.last_modified
+    if newest is None:
+        return datetime(1970, 1, 1, tzinfo=UTC)
+    return datetime(newest.year, newest.month, newest.day, tzinfo=UTC)
+
+
+def ids_by_url(pages: dict[str, render.Page]) -> dict[str, frozenset[str]]:
+    """The ids of each rendered page, keyed by its URL relative to the root: anchor targets."""
+    return {urls.url_of_output(name): page.ids for name, page in pages.items()}
+
+
 def output_folder(config: Config) -> Path:
     """The output folder site.toml names (``~`` is the home folder), from the project root."""
     return config.root / Path(config.output).expanduser()
@@ -124,55 +204,3 @@ def _target(root: Path, out: Path | None) -> Path:
     """The output folder of a build, checked: refused before anything, the cache included, is
     read or written."""
     return write.check_output(out if out is not None else output_folder(load_config(root)), root)
-
-
-def build(
-    root: Path,
-    out: Path | None = None,
-    base_url: str | None = None,
-    drafts: bool = False,
-    search_index: bool = True,
-    use_cache: bool = True,
-    record_reads: bool = False,
-) -> tuple[Loaded, Path]:
-    """Build the site into ``out`` (default: the config's output folder) atomically."""
-    target = _target(root, out)  # the output folder, checked: ours to replace
-    loaded = build_into(root, target, base_url, drafts, search_index, use_cache, record_reads)
-    return loaded, target
-
-
-def build_into(
-    root: Path,
-    target: Path,
-    base_url: str | None,
-    drafts: bool,
-    search_index: bool,
-    use_cache: bool = True,
-    record_reads: bool = False,
-) -> Loaded:
-    """``build`` into ``target``, which check_output has allowed."""
-    with write.staged(target) as folder:  # a new folder, put in target's place if all succeeds
-        loaded = load(root, base_url, drafts, use_cache, use_cache, folder, record_reads)
-        write.hosting_files(folder, loaded.config.cname)  # .nojekyll and CNAME, for GitHub Pages
-        write.copy_static(loaded.static, folder)  # static/, byte for byte
-        if search_index:
-            search.index(folder)  # Pagefind's index, before the swap: it goes live with its pages
-    return loaded
-
-
-def build_unless_current(
-    root: Path,
-    out: Path | None = None,
-    base_url: str | None = None,
-    drafts: bool = False,
-    search_index: bool = True,
-) -> tuple[Loaded | None, Path]:
-    """``build``, skipped (returning no Loaded) when no input changed since the last build
-    into ``out`` and the output is still as that build left it."""
-    target = _target(root, out)
-    fingerprint = uptodate.inputs_hash(root, (base_url, drafts, search_index))  # before reading
-    if uptodate.is_current(root, target, fingerprint):
-        return None, target
-    loaded = build_into(root, target, base_url, drafts, search_index)
-    uptodate.remember(root, target, fingerprint)
-    return loaded, target

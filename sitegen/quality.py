@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import statistics
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import textstat
 
+from .document import Document
 from .errors import SiteError
 from .markup import plain_text
 from .model import Site
@@ -114,6 +115,34 @@ def _inconsistent_sources(site: Site) -> list[SiteError]:
     return errors
 
 
+def reviews_due(site: Site, today: date, within: int = 0) -> list[tuple[date, Document]]:
+    """Every published document whose next review (``reviewed`` + max_review_age_days) falls
+    on or before ``today`` + ``within`` days, with that date, soonest first. A document never
+    reviewed is due today."""
+    interval = timedelta(days=site.config.quality.max_review_age_days)
+    due = [(doc.reviewed + interval if doc.reviewed else today, doc) for doc in site.documents]
+    limit = today + timedelta(days=within)
+    return sorted(
+        ((when, doc) for when, doc in due if when <= limit), key=lambda d: (d[0], d[1].path)
+    )
+
+
+def overdue(site: Site, today: date) -> list[SiteError]:
+    """Warnings, never errors: a page past its review date still publishes (a deploy must never
+    wait on the calendar, least of all a fix to a crisis line); the monthly review workflow
+    lists it for the editors."""
+    return [
+        SiteError(
+            doc.path,
+            doc.line("reviewed"),
+            f"review overdue since {when.isoformat()} (last reviewed {doc.reviewed})",
+            "re-check the facts and sources, then update 'reviewed'",
+        )
+        for when, doc in reviews_due(site, today)
+        if doc.reviewed and when < today
+    ]
+
+
 def check(site: Site, today: date) -> list[SiteError]:
     """Every miss of the [quality] targets, as editor-facing errors."""
     q = site.config.quality
@@ -143,16 +172,6 @@ def check(site: Site, today: date) -> list[SiteError]:
                         f"add '{key}: {today.isoformat()}' once it is true",
                     )
                 )
-        if doc.reviewed and (today - doc.reviewed).days > q.max_review_age_days:
-            errors.append(
-                SiteError(
-                    doc.path,
-                    doc.line("reviewed"),
-                    f"last reviewed {(today - doc.reviewed).days} days ago; the "
-                    f"limit is {q.max_review_age_days}",
-                    "re-check the facts and sources, then update 'reviewed'",
-                )
-            )
     errors += _inconsistent_sources(site)
     for doc in site.articles + site.pages:
         if len(doc.summary) > q.max_summary_length:
@@ -171,7 +190,8 @@ def check(site: Site, today: date) -> list[SiteError]:
                 SiteError(
                     doc.path,
                     doc.line("sources") or 2,
-                    f"{len(doc.sources)} sources; at least {q.min_sources} needed",
+                    f"{len(doc.sources)} source{'' if len(doc.sources) == 1 else 's'}; "
+                    f"at least {q.min_sources} are needed",
                     "list the studies the article relies on under 'sources'",
                 )
             )
@@ -188,7 +208,7 @@ def check(site: Site, today: date) -> list[SiteError]:
                 errors.append(
                     SiteError(
                         doc.path,
-                        doc.line("sources"),
+                        source.line or doc.line("sources"),
                         f"source '{source.id}' is never cited",
                         f"add [@{source.id}] after the claim it supports",
                     )

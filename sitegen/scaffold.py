@@ -1,4 +1,4 @@
-"""``build.py new``: write a valid article skeleton for an editor to fill in."""
+"""``build.py new``: a new article, FAQ entry or page for an editor to fill in, as a draft."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from .quality import PLACEHOLDER, PLACEHOLDER_DOI
 from .schema import control_problem
 from .suggest import did_you_mean
 
-TEMPLATE = """---
+TEMPLATES = {
+    "article": """---
 {title}
 summary: "{placeholder}: one or two plain sentences (at most 160 characters) saying what this article answers."
 topics: [{topic}]
@@ -40,7 +41,26 @@ draft: true
 ## If you need help now
 
 If you are struggling or in danger, see [who to call now](../pages/get-help.md).
-"""
+""",
+    "faq": """---
+{title}
+topics: [{topic}]
+draft: true
+---
+{placeholder}: answer the question in a few short sentences (150 words at most), then link to an
+article that goes deeper by its file, as in `[the article's title](../articles/file-name.md)`
+(replace that with a real one).
+""",
+    "page": """---
+{title}
+summary: "{placeholder}: one or two plain sentences (at most 160 characters) saying what this page is for."
+draft: true
+---
+{placeholder}: write the page.
+""",
+}
+FOLDERS = {"article": "articles", "faq": "faq", "page": "pages"}
+TITLE_KEYS = {"article": "title", "faq": "question", "page": "title"}
 
 
 def slugify(title: str) -> str:
@@ -50,8 +70,9 @@ def slugify(title: str) -> str:
     return re.sub(r"-{2,}", "-", slug)[:80].strip("-")
 
 
-def new_article(config: Config, title: str, topic: str | None, today: date) -> Path:
-    """Write content/articles/<slug>.md and return its path; never overwrite a file."""
+def new_file(config: Config, kind: str, title: str, topic: str | None, today: date) -> Path:
+    """Write content/<folder>/<slug>.md for a new article, FAQ entry or page, marked as a draft,
+    and return its path; never overwrite a file."""
     slug = slugify(title)
     if not slug:
         raise BuildError(
@@ -73,27 +94,33 @@ def new_article(config: Config, title: str, topic: str | None, today: date) -> P
         raise BuildError(
             [SiteError("site.toml", None, "no topics are declared", "add a [[topics]] block first")]
         )
-    chosen = topic or topic_ids[0]
-    if chosen not in topic_ids:
+    if kind != "page" and not topic:
         raise BuildError(
             [
                 SiteError(
-                    "--topic", None, f"unknown topic '{chosen}'", did_you_mean(chosen, topic_ids)
+                    "--topic",
+                    None,
+                    f"a new {'FAQ entry' if kind == 'faq' else 'article'} needs a topic",
+                    f"add --topic with one of: {', '.join(topic_ids)}",
                 )
             ]
         )
-    folder = config.root / "content" / "articles"
+    if topic is not None and topic not in topic_ids:
+        raise BuildError(
+            [SiteError("--topic", None, f"unknown topic '{topic}'", did_you_mean(topic, topic_ids))]
+        )
+    folder = config.root / "content" / FOLDERS[kind]
     path = folder / f"{slug}.md"
-    shown = f"content/articles/{slug}.md"
+    shown = f"content/{FOLDERS[kind]}/{slug}.md"
     real = os.path.realpath(folder)
     if not (real == str(config.root) or real.startswith(str(config.root) + os.sep)):
         raise BuildError(
             [
                 SiteError(
-                    "content/articles",
+                    f"content/{FOLDERS[kind]}",
                     None,
                     "symbolic link points outside the project; nothing was written",
-                    "make content/articles a folder of the project",
+                    f"make content/{FOLDERS[kind]} a folder of the project",
                 )
             ]
         )
@@ -108,10 +135,12 @@ def new_article(config: Config, title: str, topic: str | None, today: date) -> P
                 )
             ]
         )
-    text = TEMPLATE.format(
+    text = TEMPLATES[kind].format(
         # PyYAML quotes and escapes whatever the title holds (quotes, backslashes, colons)
-        title=yaml.safe_dump({"title": title}, allow_unicode=True, width=1_000_000).strip(),
-        topic=chosen,
+        title=yaml.safe_dump(
+            {TITLE_KEYS[kind]: title}, allow_unicode=True, width=1_000_000
+        ).strip(),
+        topic=topic,
         today=today.isoformat(),
         placeholder=PLACEHOLDER,
         placeholder_doi=PLACEHOLDER_DOI,
@@ -130,7 +159,7 @@ def new_article(config: Config, title: str, topic: str | None, today: date) -> P
                     shown,
                     None,
                     f"could not write the file: {exc.strerror}; nothing was written",
-                    "check that content/articles/ is writable and the disk has room",
+                    f"check that content/{FOLDERS[kind]}/ is writable and the disk has room",
                 )
             ]
         ) from None

@@ -68,11 +68,14 @@ def check(
     ``where`` names the entry in messages, e.g. " in [site]"; ``add`` is the hint for a missing
     key that has no hint of its own."""
     values: dict[str, Any] = {}
+    meant: set[str] = set()  # required keys an unknown key was probably meant to be
     for key, value in entry.items():
         ctx = Context(path, str(key), errors, line_of, extra)
         spec = fields.get(str(key))
         if spec is None:
-            ctx.error(f"unknown key '{key}'{where}", did_you_mean(str(key), fields))
+            hint = did_you_mean(str(key), fields)
+            ctx.error(f"unknown key '{key}'{where}", hint)
+            meant.update(k for k in fields if hint == f"did you mean '{k}'?")
             continue
         if isinstance(value, str) and (problem := control_problem(value)):
             ctx.error(
@@ -82,7 +85,7 @@ def check(
             continue
         values[str(key)] = spec.check(value, ctx)
     for key, spec in fields.items():
-        if spec.required and key not in entry:
+        if spec.required and key not in entry and key not in meant:  # a typo is one mistake
             hint = spec.hint or add.format(key=key)
             errors.append(
                 SiteError(path, line_of(None), f"missing required key '{key}'{where}", hint)

@@ -58,7 +58,9 @@ def error_page(errors: list[str]) -> bytes:
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<title>Build failed</title></head><body style="font-family:system-ui;margin:2rem">'
+        "<title>Build failed</title><style>body{font-family:system-ui;margin:1rem;max-width:60rem}"
+        "pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:0}li{margin-bottom:1em}</style>"
+        "</head><body>"
         f"<h1>The site did not build</h1><p>Fix these problems and save; this page reloads by "
         f"itself.</p><ol>{items}</ol></body></html>"
     ).encode()

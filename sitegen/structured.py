@@ -6,13 +6,17 @@ import html
 import re
 from datetime import date
 from typing import Any
+from urllib.parse import quote
+
+import nh3
 
 from . import urls
 from .document import Document
-from .markup import plain_text
 from .model import Site
 
 SCHEMA_ORG = "https://schema.org"
+CITE_RE = re.compile(r'<sup class="cite"[^>]*>.*?</sup>', re.S)
+ANSWER_TAGS = {"p", "a", "ul", "ol", "li", "strong", "em", "br"}  # what FAQPage answers may hold
 ROOT_LINK_RE = re.compile(r' (href|src)="/')  # in sanitized bodies: see markup.ID_RE
 
 
@@ -46,8 +50,11 @@ class Structured:
         ]
         return {"@context": SCHEMA_ORG, "@type": "BreadcrumbList", "itemListElement": items}
 
+    def organisation(self) -> dict[str, Any]:
+        """The site's one name for itself: author, publisher and reviewer of every page."""
+        return {"@type": "Organization", "name": self.config.title, "url": self.config.abs_url()}
+
     def article_ld(self, doc: Document) -> dict[str, Any]:
-        team = {"@type": "Organization", "name": f"{self.config.title} editorial team"}
         data: dict[str, Any] = {
             "@context": SCHEMA_ORG,
             "@type": "MedicalWebPage",
@@ -58,20 +65,14 @@ class Structured:
             "inLanguage": self.config.language,
             "datePublished": doc.published.isoformat() if doc.published else None,
             "dateModified": (doc.modified or doc.published).isoformat() if doc.published else None,
-            "author": team,
-            "publisher": {
-                "@type": "Organization",
-                "name": self.config.title,
-                "url": self.config.abs_url(),
-            },
+            "author": self.organisation(),
+            "publisher": self.organisation(),
             "about": [self.config.topic(t).title for t in doc.topics],
             "citation": [self._citation(s) for s in doc.sources],
         }
         if doc.reviewed:
             data["lastReviewed"] = doc.reviewed.isoformat()
-            data["reviewedBy"] = (
-                {"@type": "Organization", "name": doc.reviewer} if doc.reviewer else team
-            )
+            data["reviewedBy"] = self.organisation()
         return {k: v for k, v in data.items() if v not in (None, [])}
 
     def _citation(self, source: Any) -> dict[str, Any]:
@@ -96,26 +97,32 @@ class Structured:
                 {
                     "@type": "Question",
                     "name": f.title,
-                    "acceptedAnswer": {"@type": "Answer", "text": plain_text(f.html)},
+                    "acceptedAnswer": {"@type": "Answer", "text": self.answer_html(f)},
                 }
                 for f in faqs
             ],
         }
 
+    def answer_html(self, doc: Document) -> str:
+        """An FAQ answer as search engines take it: paragraphs, lists, emphasis and links with
+        absolute addresses; no citation markers (their reference list is not there)."""
+        html = CITE_RE.sub("", doc.html)
+        html = nh3.clean(html, tags=ANSWER_TAGS, attributes={"a": {"href"}}, link_rel=None)
+        return self.absolute_links(html).strip()
+
     def sitemap_entries(self) -> list[tuple[urls.Entry, date | None]]:
         """The pages a search engine should know (not search, 404, feed and the like), each
         with the date its content last changed where one is known."""
         site = self.site
-        newest = site.last_modified
+        dates = [d.modified or d.reviewed for d in site.documents if d.modified or d.reviewed]
+        newest = max(dates) if dates else None
 
         def modified(page: urls.Entry) -> date | None:
             if page.kind == "topic":
                 dates = [a.modified for a in page.subject.articles if a.modified]
-                return max(dates) if dates else None
-            if page.kind == "article":
-                return page.subject.modified
-            if page.kind == "page":
-                return None
+                return max(dates) if dates else newest
+            if page.kind in ("article", "page"):
+                return page.subject.modified or page.subject.reviewed or newest
             return newest
 
         kinds = ("home", "topics", "topic", "faq", "article", "page")
@@ -131,8 +138,20 @@ class Structured:
         host = html.escape(host, quote=True)  # an attribute value, whatever the settings said
         return ROOT_LINK_RE.sub(lambda m: f' {m.group(1)}="{host}/', fragment)
 
+    def edit_url(self, doc: Document) -> str:
+        """Where GitHub edits the document's source file (a fork of it, for most editors)."""
+        return f"{self.config.repo_url}/edit/{quote(self.config.branch)}/{quote(doc.path)}"
+
+    def report_url(self, doc: Document) -> str:
+        """A new issue about the page, its title and address filled in."""
+        title = quote(f"Problem on: {doc.title}")
+        body = quote(f"Page: {self.config.abs_url(urls.path(doc))}\n\nWhat is wrong:\n")
+        return f"{self.config.repo_url}/issues/new?title={title}&body={body}"
+
     def globals(self) -> dict[str, Any]:
         return {
+            "edit_url": self.edit_url,
+            "report_url": self.report_url,
             "website_ld": self.website_ld,
             "breadcrumb_ld": self.breadcrumb_ld,
             "article_ld": self.article_ld,

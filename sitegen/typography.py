@@ -70,3 +70,8 @@ def _every_run(parts: list[str]) -> None:
 
 def _starts_block(tag: str) -> bool:
     return tag[1:3].lower() in BLOCK_STARTS
+
+
+def smarten_text(text: str) -> str:
+    """The same quotes, dashes and ellipses in plain text (a title, a summary) as in bodies."""
+    return _text(text, "")

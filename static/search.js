@@ -15,7 +15,19 @@ async function load() {
   return pagefind;
 }
 
-function show(results, query) {
+// An FAQ answer is a section of the FAQ page: each question that matches is a result of its
+// own, linking to its anchor (Pagefind reports the page's headings with ids as sub-results).
+function entries(data) {
+  if (data.meta.kind !== "faq") return [data];
+  const questions = (data.sub_results || [])
+    .filter((sub) => sub.url.includes("#") && !sub.url.includes("#topic-"))
+    .sort((a, b) => (b.locations || []).length - (a.locations || []).length)
+    .slice(0, 3);
+  return questions.length ? questions.map((sub) => ({ ...sub, meta: { title: sub.title } })) : [data];
+}
+
+function show(pages, query) {
+  const results = pages.flatMap(entries);
   list.replaceChildren();
   if (!query) {
     statusLine.textContent = "";

@@ -114,6 +114,41 @@ def test_search_returns_results(browser, origin):
     page.close()
 
 
+def search_results(browser, origin, query: str) -> list[str]:
+    """The addresses the search page lists for ``query``, best first."""
+    page = browser.new_page()
+    page.goto(origin[0] + "search/?q=" + query.replace(" ", "+"))
+    page.wait_for_selector("#search-results li a", timeout=10000)
+    links = page.eval_on_selector_all(
+        "#search-results li a", "els => els.map(e => e.getAttribute('href'))"
+    )
+    page.close()
+    return [link.removeprefix(PREFIX) for link in links]
+
+
+# Reader queries and the page each must find first (for the fixture site; site_checks/ has the
+# real site's list).
+QUERIES = {
+    "first question": "faq/#question-one",
+    "sources": "articles/second-article/",
+}
+
+
+@pytest.mark.parametrize("query", sorted(QUERIES))
+def test_search_finds_the_answer_first(browser, origin, query):
+    assert search_results(browser, origin, query)[0] == QUERIES[query]
+
+
+def test_search_indexes_content_pages_only(browser, origin):
+    """Listing pages (home, topics) would crowd the results: only articles, FAQ answers and
+    pages are indexed. "article" is on every listing page of the fixture site."""
+    links = search_results(browser, origin, "article")
+    assert links
+    for link in links:
+        assert link.startswith(("articles/", "faq/#")) or link.count("/") == 1, link
+        assert not link.startswith(("topics/", "search/")) and link not in ("", "topics/"), link
+
+
 def test_without_javascript_search_points_to_the_topic_index(browser, origin):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

@@ -111,9 +111,8 @@ def test_sitemap_lists_every_public_page_with_lastmod(built):
         if not p.relative_to(built).as_posix().startswith("search/")
     }
     assert set(locs) == pages
-    for loc, lastmod in locs.items():
-        if "/articles/" in loc:
-            assert re.fullmatch(r"\d{4}-\d\d-\d\d", lastmod.text), loc
+    for loc, lastmod in locs.items():  # every URL, listing pages included
+        assert lastmod is not None and re.fullmatch(r"\d{4}-\d\d-\d\d", lastmod.text), loc
     robots = (built / "robots.txt").read_text()
     assert "Sitemap: https://example.github.io/somerepo/sitemap.xml" in robots
 
@@ -178,3 +177,42 @@ def test_every_article_with_what_it_loads_fits_in_14_kb_gzipped(built):
         total += sum(len(gzip.compress((built / a).read_bytes(), 9)) for a in assets)
         assert total <= 14 * 1024, (page, total)
         assert "<img" not in text or 'loading="lazy"' in text
+
+
+def test_every_page_has_one_h1_and_no_skipped_heading_level(built):
+    """A screen reader's list of headings must read as an outline: one h1, and no level
+    skipped on the way down (an h2 after an h4 is fine; an h4 straight after an h2 is not)."""
+    for page in sorted(built.rglob("*.html")):
+        levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", page.read_text())]
+        if not levels:
+            continue
+        assert levels.count(1) == 1 and levels[0] == 1, (page, levels)
+        for before, after in zip(levels, levels[1:], strict=False):
+            assert after <= before + 1, (page, levels)
+
+
+def test_faq_answers_in_structured_data_are_clean(built):
+    faq = {b["@type"]: b for b in json_ld(built / "faq/index.html")}["FAQPage"]
+    for question in faq["mainEntity"]:
+        text = question["acceptedAnswer"]["text"]
+        assert not re.search(r"\[\d+\]", text), text  # no citation markers
+        for href in re.findall(r'href="([^"]*)"', text):
+            assert href.startswith("https://"), href  # links that work outside the page
+
+
+def test_suggest_a_change_and_report_a_problem_links(tmp_path):
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    pipeline.build(site, out, search_index=False, repo=("https://github.com/u/fork/", "edits"))
+    article = (out / "articles/first-article/index.html").read_text()
+    assert (
+        'href="https://github.com/u/fork/edit/edits/content/articles/first-article.md"'
+        ">Suggest a change</a>" in article
+    )
+    assert 'href="https://github.com/u/fork/issues/new?title=Problem%20on%3A%20' in article
+    faq = (out / "faq/index.html").read_text()
+    assert "/edit/edits/content/faq/question-one.md" in faq
+    pipeline.build(site, tmp_path / "plain", search_index=False)  # no repo_url: no links
+    assert (
+        "Suggest a change" not in (tmp_path / "plain/articles/first-article/index.html").read_text()
+    )

@@ -40,7 +40,7 @@ def test_new_refuses_to_overwrite(tmp_path, run):
     site = make_site(tmp_path / "site")
     target = site / "content/articles/the-first-article.md"
     target.write_text("mine")
-    result = run(site, "new", "The first article")
+    result = run(site, "new", "The first article", "--topic", "alpha")
     assert result.code == 1
     assert "content/articles/the-first-article.md: already exists" in result.err
     assert target.read_text() == "mine"

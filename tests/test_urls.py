@@ -50,7 +50,7 @@ def spells_url(text: str) -> bool:
     a path ("/faq/"), but not as a folder inside an input path ("content/articles/")."""
     if text in TEMPLATE_NAMES:  # a template's file name, not a URL
         return False
-    return any(re.search(rf"(?<![\w.-])(?<!\w/){re.escape(n)}", text) for n in needles())
+    return any(re.search(rf"(?<![\w.-])(?<!\w/)(?<!\./){re.escape(n)}", text) for n in needles())
 
 
 TEMPLATE_NAMES = {p.name for p in TEMPLATES.iterdir()}
@@ -82,6 +82,7 @@ def test_the_check_finds_a_url_built_by_hand():
     assert spells_url("see /faq/ for more")
     assert spells_url("topics/")
     assert not spells_url("content/articles/")
+    assert not spells_url("[a link](../articles/file.md)")  # a content file, not a URL
     assert not strings(ast.parse('"""A docstring about articles/x/."""'))
 
 

@@ -1,0 +1,140 @@
+"""The command line: annotations for GitHub, reviews that are due, new files of each kind,
+finding the project from any folder inside it, --version."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from sitegen import __version__  # noqa: F401  (the package is importable)
+from sitegen.errors import SiteError
+
+from .conftest import REPO, make_site
+
+# GitHub's documented syntax: ::error file={name},line={line},title={title}::{message}
+ANNOTATION = re.compile(r"^::(error|warning) file=[^,:]+(,line=\d+)?,title=[^:]*::.+$")
+
+
+def test_check_format_github_prints_annotations_on_stdout(tmp_path, run):
+    site = make_site(
+        tmp_path / "site",
+        files={"content/articles/case.md": "---\ntitel: Oops\nsummary: S.\ntopics: [alpha]\n"
+               "published: 2026-01-01\n---\nText.\n"},
+    )  # fmt: skip
+    result = run(site, "check", "--format", "github")
+    assert result.code == 1
+    lines = [line for line in result.out.splitlines() if line.startswith("::")]
+    assert lines == [
+        "::error file=content/articles/case.md,line=2,title=unknown key 'titel'"
+        "::unknown key 'titel' (hint: did you mean 'title'?)"
+    ]  # one problem: the missing 'title' it was meant to be is not a second one
+    assert all(ANNOTATION.match(line) for line in lines)
+
+
+def test_annotation_escapes_what_github_requires():
+    error = SiteError("a,b:c.md", 3, "50% done\nnext: x, y", "fix it")
+    assert error.annotation() == (
+        "::error file=a%2Cb%3Ac.md,line=3,title=50%25 done%0Anext%3A x%2C y"
+        "::50%25 done%0Anext: x, y (hint: fix it)"
+    )
+
+
+def yearly_reviews(site):
+    toml = site / "site.toml"
+    toml.write_text(
+        toml.read_text().replace("max_review_age_days = 36500", "max_review_age_days = 365")
+    )
+    return site
+
+
+def test_overdue_reviews_warn_but_never_fail(tmp_path, run):
+    site = yearly_reviews(make_site(tmp_path / "site"))  # first-article: reviewed 2026-02-01
+    assert run(site, "check", "--format", "github").code == 0  # today, a review may be overdue
+    due = run(site, "reviews", "--today", "2027-03-01")
+    assert due.code == 0
+    assert "content/articles/first-article.md: review due 2027-02-01" in due.out
+    markdown = run(
+        site, "reviews", "--today", "2027-01-01", "--within", "60", "--format", "markdown"
+    )
+    assert "- [ ] `content/articles/first-article.md`" in markdown.out
+    early = run(site, "reviews", "--today", "2026-06-01").out
+    assert "first-article" not in early
+    assert "second-article.md: review due 2026-06-01 (never reviewed)" in early
+
+
+def test_overdue_is_a_warning_from_the_quality_module(tmp_path):
+    from sitegen import pipeline, quality
+
+    site = pipeline.load(yearly_reviews(make_site(tmp_path / "site"))).site
+    warnings = quality.overdue(site, date(2027, 6, 1))
+    assert warnings and all("review overdue since" in w.message for w in warnings)
+    errors = quality.check(site, date(2027, 6, 1))
+    assert not any("overdue" in e.message or "last reviewed" in e.message for e in errors)
+
+
+@pytest.mark.parametrize(
+    ("args", "path", "first_lines"),
+    [
+        (["faq", "Can I cry?", "--topic", "alpha"], "content/faq/can-i-cry.md",
+         ["---", "question: Can I cry?", "topics: [alpha]", "draft: true"]),
+        (["page", "Contact us"], "content/pages/contact-us.md",
+         ["---", "title: Contact us"]),
+    ],
+)  # fmt: skip
+def test_new_makes_each_kind_as_a_draft(tmp_path, run, args, path, first_lines):
+    site = make_site(tmp_path / "site")
+    result = run(site, "new", *args)
+    assert result.code == 0, result.err
+    text = (site / path).read_text()
+    assert text.splitlines()[: len(first_lines)] == first_lines
+    assert "draft: true" in text and "reviewed" not in text
+    assert run(site, "build", "--out", str(tmp_path / "out"), "--no-search").code == 0
+
+
+def test_new_needs_a_topic_and_lists_them(tmp_path, run):
+    result = run(make_site(tmp_path / "site"), "new", "faq", "Why?")
+    assert result.code == 1
+    assert "--topic: a new FAQ entry needs a topic" in result.err
+    assert "add --topic with one of: alpha, beta" in result.err
+
+
+def test_commands_find_the_project_from_a_folder_inside_it(tmp_path):
+    site = make_site(tmp_path / "site")
+    inside = site / "content/articles"
+    result = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "check"],
+        cwd=inside, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    outside = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "check"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert outside.returncode == 1
+    assert "site.toml: no site.toml found" in outside.stderr
+    assert "--root" in outside.stderr
+
+
+def test_version():
+    result = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--version"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0 and re.fullmatch(r"build\.py \S+\n", result.stdout)
+
+
+def test_links_inside_drafts_are_checked_and_say_so(tmp_path, run):
+    site = make_site(
+        tmp_path / "site",
+        files={"content/articles/draft.md": "---\ntitle: D\nsummary: S.\ntopics: [alpha]\n"
+               "published: 2026-01-01\ndraft: true\n---\nSee [x](missing.md).\n"},
+    )  # fmt: skip
+    result = run(site, "check")
+    assert result.code == 1
+    assert "content/articles/draft.md:8: link to 'missing.md': no such file" in result.err
+    assert "(in a draft)" in result.err
+    assert run(site, "build", "--out", str(tmp_path / "out"), "--no-search").code == 0
