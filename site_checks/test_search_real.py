@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import browser, built_site  # noqa: F401  (fixtures)
-from tests.test_browser import origin, search_results  # noqa: F401
+from tests.test_browser import search_results  # the fixtures come from conftest.py
 
 FIRST = {
     "antidepressant": "articles/emotional-numbness-and-antidepressants/",
@@ -24,10 +23,10 @@ TOP_THREE = {
 
 
 @pytest.mark.parametrize("query", sorted(FIRST))
-def test_the_answer_comes_first(browser, origin, query):  # noqa: F811
+def test_the_answer_comes_first(browser, origin, query):
     assert search_results(browser, origin, query)[0] == FIRST[query]
 
 
 @pytest.mark.parametrize("query", sorted(TOP_THREE))
-def test_the_answer_is_in_the_first_three(browser, origin, query):  # noqa: F811
+def test_the_answer_is_in_the_first_three(browser, origin, query):
     assert TOP_THREE[query] in search_results(browser, origin, query)[:3]

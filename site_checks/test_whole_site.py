@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from tests.conftest import REPO
 from tests.test_browser import (  # noqa: F401
-    origin,
     test_get_help_is_visible_in_the_header_on_a_phone,
     test_no_axe_violations_on_any_page,
     test_no_horizontal_scroll_at_320px,

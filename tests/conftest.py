@@ -127,6 +127,19 @@ def built_site(site_source, tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def origin(built_site, tmp_path_factory):
+    """``built_site`` served under /somerepo/ as GitHub Pages serves it: (address, page paths)."""
+    from .crawl import serve_under
+
+    paths = sorted(
+        p.relative_to(built_site).as_posix().removesuffix("index.html")
+        for p in built_site.rglob("*.html")
+    )
+    with serve_under(built_site, tmp_path_factory.mktemp("browser"), SUB_PATH) as start:
+        yield start, paths
+
+
 def start_serve(site: Path, *args: str):
     """Run `build.py serve` on a port the system picks; return (process, port) once it is
     listening (the port is read from the line it prints)."""

@@ -1,4 +1,5 @@
-"""The real site in a real browser: accessibility, layout, keyboard, search, privacy, no-JS."""
+"""The built site in a real browser: accessibility, layout, keyboard, search, privacy, no-JS.
+(``origin``: the built site served under a sub-path, from conftest.py.)"""
 
 from __future__ import annotations
 
@@ -8,21 +9,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from .conftest import SUB_PATH
-from .crawl import serve_under
 
 pytestmark = pytest.mark.browser
 PREFIX = SUB_PATH
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-
-
-@pytest.fixture(scope="module")
-def origin(built_site, tmp_path_factory):
-    paths = sorted(
-        p.relative_to(built_site).as_posix().removesuffix("index.html")
-        for p in built_site.rglob("*.html")
-    )
-    with serve_under(built_site, tmp_path_factory.mktemp("browser"), PREFIX) as start:
-        yield start, paths
 
 
 def an_article(origin) -> str:
