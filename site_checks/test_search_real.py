@@ -8,17 +8,23 @@ import pytest
 from tests.test_browser import search_results  # the fixtures come from conftest.py
 
 FIRST = {
-    "antidepressant": "articles/emotional-numbness-and-antidepressants/",
+    "antidepressant": "faq/#should-i-stop-my-antidepressant-if-i-cant-cry",
     "first session": "articles/crying-in-your-first-session/",
-    "complain": "articles/when-a-therapist-reacts-badly/",
+    "complain": "faq/#how-do-i-complain-about-a-therapist",
     "988": "get-help/",
-    "numb": "articles/emotional-numbness-and-antidepressants/",
     "hug": "faq/#can-my-therapist-hug-me",
+    "numb": "articles/emotional-numbness-and-antidepressants/",
+    "judge me": "faq/#will-my-therapist-judge-me",
+    "embarrassed": "faq/#what-if-i-feel-embarrassed-afterwards",
+    "apologize": "faq/#should-i-apologize-for-crying",
+    "pause": "faq/#can-i-ask-to-pause",
+    "stress hormones": "faq/#does-crying-lower-stress-hormones",
+    "worse after crying": "faq/#why-do-i-feel-worse-after-crying",
 }
 TOP_THREE = {
-    "embarrassed": "articles/why-crying-can-feel-shameful/",
     "therapist cried": "articles/when-therapists-cry/",
-    "worse after crying": "faq/#why-do-i-feel-worse-after-crying",
+    "stop crying": "faq/#what-if-i-cant-stop-crying",
+    "men cry": "faq/#do-men-cry-in-therapy",
 }
 
 

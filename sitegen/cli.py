@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -27,8 +28,12 @@ def _parser() -> argparse.ArgumentParser:
         help="the project folder, with site.toml (default: this folder or the nearest above it)",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    common = argparse.ArgumentParser(add_help=False)  # --root after the command works too
+    common.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command")
-    b = commands.add_parser("build", help="write the site to the output folder (the default)")
+    b = commands.add_parser(
+        "build", parents=[common], help="write the site to the output folder (the default)"
+    )
     b.add_argument("--out", type=Path, help="output folder (default: [site] output, _site)")
     b.add_argument("--base-url", help="override [site] base_url for this build")
     b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
@@ -36,7 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="build even if nothing has changed")
     b.add_argument("--repo-url", help="override [site] repo_url (Suggest a change links)")
     b.add_argument("--branch", help="override [site] branch, with --repo-url")
-    s = commands.add_parser("serve", help="build, serve, watch and reload the browser")
+    s = commands.add_parser(
+        "serve", parents=[common], help="build, serve, watch and reload the browser"
+    )
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     s.add_argument(
         "--port", type=_port, default=8000, help="port, 0 for any free one (default 8000)"
@@ -47,13 +54,15 @@ def _parser() -> argparse.ArgumentParser:
         help="leave drafts out, as build does (default: show them)",
     )
     s.add_argument("--drafts", action="store_true", help=argparse.SUPPRESS)  # the default now
-    n = commands.add_parser("new", help="write a new article, FAQ entry or page to fill in")
-    n.add_argument("kind", nargs="?", choices=KINDS, default="article", help="(default: article)")
+    n = commands.add_parser(
+        "new", parents=[common], help="write a new article, FAQ entry or page to fill in"
+    )
+    n.add_argument("kind", choices=KINDS, help="what to make: article, faq or page")
     n.add_argument(
         "title", help='its title (an FAQ entry: its question), in quotes: "Why tears help"'
     )
     n.add_argument("--topic", help="a topic id from site.toml (articles and FAQ entries)")
-    c = commands.add_parser("check", help="validate everything, write nothing")
+    c = commands.add_parser("check", parents=[common], help="validate everything, write nothing")
     c.add_argument("--strict", action="store_true", help="also enforce the [quality] targets")
     c.add_argument(
         "--format",
@@ -61,11 +70,17 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="github: each problem as a GitHub Actions annotation on its file and line",
     )
-    r = commands.add_parser("reviews", help="list the pages whose review is due")
-    r.add_argument("--within", type=int, default=0, help="also those due within this many days")
+    r = commands.add_parser("reviews", parents=[common], help="list the pages whose review is due")
+    r.add_argument("--within", type=_days, default=0, help="also those due within this many days")
     r.add_argument("--today", type=date.fromisoformat, default=None, help=argparse.SUPPRESS)
     r.add_argument("--format", choices=("text", "markdown"), default="text")
     return parser
+
+
+def _days(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days (0 or more)")
+    return int(text)
 
 
 def _version() -> str:
@@ -81,7 +96,7 @@ def find_root(start: Path) -> Path:
     """The nearest folder holding site.toml, from ``start`` upwards; ``start`` when none does
     (then the missing site.toml is reported there)."""
     for folder in (start, *start.parents):
-        if (folder / "site.toml").is_file():
+        if os.path.lexists(folder / "site.toml"):  # whatever it is, load_config says what is wrong
             return folder
     return start
 
@@ -125,11 +140,20 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     root = (args.root or find_root(Path.cwd())).resolve()
+    if not os.path.lexists(root / "site.toml"):  # the wrong folder: a mistake in the command
+        where = "this folder or any folder above it" if args.root is None else str(root)
+        print(f"build.py: no site.toml in {where}", file=sys.stderr)
+        print(
+            "    hint: run it inside the project (the folder with site.toml, or any folder in "
+            "it), or name the project with --root DIR",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     command = args.command
     try:
         if command == "build":
             options = (root, args.out, args.base_url, args.drafts, not args.no_search)
-            repo = (args.repo_url, args.branch) if args.repo_url else None
+            repo = (args.repo_url, args.branch) if args.repo_url or args.branch else None
             if args.force:  # no cache of any kind: every file parsed, every page written
                 loaded, out = pipeline.build(*options, use_cache=False, repo=repo)
             else:
@@ -156,7 +180,13 @@ def _run(args: argparse.Namespace) -> int:
             return _reviews(root, args.within, args.today or date.today(), args.format)
     except BuildError as exc:
         report(exc, getattr(args, "format", "text"))
+        # A mistake in the command itself (a missing or unknown --topic) exits 2, as others do.
+        if all(e.path.startswith("--") for e in exc.errors):
+            return EXIT_USAGE
         return EXIT_CONTENT
+    except BrokenPipeError:  # the output piped into a command that stopped reading (head)
+        sys.stderr.close()
+        return EXIT_OK
     except KeyboardInterrupt:
         print("Interrupted; the previous site is untouched.", file=sys.stderr)
         return 130

@@ -14,6 +14,7 @@ from . import schema
 from .errors import BuildError, SiteError
 from .schema import CONTROL_RE
 from .suggest import did_you_mean
+from .typography import smarten_text
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
@@ -441,7 +442,11 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
         base_url=_normalise_base_url(base_url),
         repo_url=site.get("repo_url", "").rstrip("/"),
         disclaimer=tables["disclaimer"][0]["text"].strip(),
-        topics=typed("topics", Topic),
+        # the same quotes and dashes as in the pages' text
+        topics=tuple(
+            Topic(t.id, smarten_text(t.title), smarten_text(t.description))
+            for t in typed("topics", Topic)
+        ),
         help=typed("help", HelpLine),
         quality=quality,
         **site_keys,

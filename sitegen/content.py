@@ -88,7 +88,8 @@ def parse(kind: str, slug: str, shown: str, raw: bytes, config: Config) -> Docum
     if too_much:
         raise BuildError(errors + too_much)  # not converted: that could take minutes
     sources = values.get("sources") or ()
-    keys = tuple(s.id for s in sources if s.id)
+    listed = _listed_ids(parsed.meta.get("sources"))
+    keys = tuple(dict.fromkeys([*(s.id for s in sources if s.id), *listed]))
     prefix = f"{slug}-" if kind == "faq" else ""
     body = markup.convert(parsed.body, parsed.body_line, keys, prefix)
     for key, line in body.unknown_cites[:20]:  # the first twenty are enough to fix
@@ -119,6 +120,14 @@ def parse(kind: str, slug: str, shown: str, raw: bytes, config: Config) -> Docum
         draft=bool(values.get("draft")),
         source_hash=hashlib.sha256(raw).hexdigest(),
     )
+
+
+def _listed_ids(raw: object) -> tuple[str, ...]:
+    """The ids of the sources as written, when some are invalid (their own errors say why):
+    citations of them are not reported as matching no source as well."""
+    if not isinstance(raw, list):
+        return ()
+    return tuple(i["id"] for i in raw if isinstance(i, dict) and isinstance(i.get("id"), str))
 
 
 def _parse_item(

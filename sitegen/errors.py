@@ -31,9 +31,16 @@ class SiteError:
         props = [f"file={_visible(_property(self.path))}"]
         if self.line:
             props.append(f"line={self.line}")
-        props.append(f"title={_visible(_property(self.message[:80]))}")
+        props.append(f"title={_visible(_property(_short(self.message)))}")
         text = self.message + (f" (hint: {self.hint})" if self.hint else "")
         return f"::{level} {','.join(props)}::{_visible(_data(text))}"
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """A title for an annotation: the message, cut at a word before ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def _data(text: str) -> str:

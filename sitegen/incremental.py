@@ -16,6 +16,7 @@ from pathlib import Path
 from . import content, files, links, markup, model, pipeline, render, urls, write
 from .document import Document
 from .errors import BuildError
+from .structured import Structured
 
 Stamp = tuple[int, int]  # (size, mtime_ns)
 
@@ -65,6 +66,12 @@ class Builder:
         self.out = out.resolve()
         self.drafts = drafts
         self.state: _State | None = None
+
+    def search_records(self) -> list[tuple[str, str]]:
+        """The search-only pages of the last good build (see search.index)."""
+        if self.state is None:
+            return []
+        return Structured(self.state.loaded.site).search_records()
 
     def _settings_stamps(self) -> dict[str, Stamp]:
         return {

@@ -257,12 +257,15 @@ def unclash_ids(fragment: str, scoped: bool) -> tuple[str, dict[str, str]]:
     return fragment, renames
 
 
+TABLE_RE = re.compile(r"<table\b[^>]*>")
+
+
 def finish(fragment: str) -> str:
     """What the sanitizer would not let through, added to sanitized HTML: a scrolling box around
     each table (the table keeps its own semantics, which display:block on it would lose) and
     search's ignore mark on citation markers (excerpts show words, not "[1]")."""
-    if "<table" in fragment:
-        fragment = fragment.replace("<table>", '<div class="table-scroll"><table>')
+    if "<table" in fragment:  # focusable, so the keyboard can scroll it too
+        fragment = TABLE_RE.sub(r'<div class="table-scroll" tabindex="0">\g<0>', fragment)
         fragment = fragment.replace("</table>", "</table></div>")
     return fragment.replace('<sup class="cite">', '<sup class="cite" data-pagefind-ignore>')
 

@@ -20,6 +20,7 @@ from .cache import DocumentCache
 from .config import Config, load_config, url_problem
 from .document import Document
 from .errors import BuildError, SiteError
+from .structured import Structured
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,9 @@ def build_into(
         write.hosting_files(folder, loaded.config.cname)  # .nojekyll and CNAME, for GitHub Pages
         write.copy_static(loaded.static, folder)  # static/, byte for byte
         if search_index:
-            search.index(folder)  # Pagefind's index, before the swap: it goes live with its pages
+            # Pagefind's index, before the swap, so it goes live with its pages; each FAQ answer
+            # is a record of its own, found as itself rather than as part of the FAQ page.
+            search.index(folder, Structured(loaded.site).search_records())
     return loaded
 
 
@@ -141,14 +144,20 @@ def draft_links(loaded: Loaded) -> list[SiteError]:
     except BuildError as exc:  # a draft that claims a URL already taken, and the like
         problems = exc.errors
     else:
-        _, _, problems = links.resolve_all(with_drafts, drafts, loaded.static)
+        _, anchors, problems = links.resolve_all(with_drafts, drafts, loaded.static)
+        # #anchors into published pages, checked against them as rendered (a draft's own
+        # page is not rendered, so anchors into drafts wait until they are published)
+        ids = ids_by_url(loaded.pages)
+        checks = [a for group in anchors.values() for a in group if a.page in ids]
+        problems += links.check_anchors(checks, ids)
     return [SiteError(p.path, p.line, f"{p.message} (in a draft)", p.hint) for p in problems]
 
 
 def _config(root: Path, base_url: str | None, repo: tuple[str, str | None] | None = None) -> Config:
     config = load_config(root)
     if repo is not None:  # the repository the deploy runs in, so that forks link to themselves
-        problem = url_problem(repo[0], "--repo-url")
+        repo = (repo[0] or config.repo_url, repo[1])
+        problem = url_problem(repo[0], "--repo-url") if repo[0] else "--branch needs a repo_url"
         if problem:
             raise BuildError(
                 [SiteError("--repo-url", None, problem, "e.g. https://github.com/user/repo")]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
 import textstat
 
-from .document import Document
+from .document import Document, Source
 from .errors import SiteError
 from .markup import plain_text
 from .model import Site
@@ -89,30 +90,35 @@ def _line_of(path: Path, text: str) -> int | None:
 
 
 def _inconsistent_sources(site: Site) -> list[SiteError]:
-    """One study, one record: every file that lists a source id (or a DOI) must list the same
-    authors, year, title, venue, DOI and URL as the first file that did."""
-    first: dict[str, tuple] = {}
-    errors = []
+    """One study, one record: every file that lists a source id (or a DOI) must give the same
+    authors, year, title, venue, DOI and URL. The record most files give is taken as right, and
+    each file that differs is named at the line of its source."""
+    uses: dict[str, list[tuple[Source, Document]]] = {}
     for doc in site.documents:
         for source in doc.sources:
             for key in (
                 f"id {source.id}" if source.id else "",
                 f"doi {source.doi}" if source.doi else "",
             ):
-                if not key:
-                    continue
-                seen = first.setdefault(key, (source, doc.path))
-                if seen[0] != source:
-                    errors.append(
-                        SiteError(
-                            doc.path,
-                            doc.line("sources"),
-                            f"source {key.split(' ', 1)[1]} differs from the record in {seen[1]}",
-                            "copy the record from there, so one study has one record everywhere",
-                        )
-                    )
-                    break
-    return errors
+                if key:
+                    uses.setdefault(key, []).append((source, doc))
+    errors = {}
+    for key, listed in uses.items():
+        records = Counter(source for source, _ in listed)
+        if len(records) < 2:
+            continue
+        usual, _ = records.most_common(1)[0]
+        where = next(doc.path for source, doc in listed if source == usual)
+        for source, doc in listed:
+            if source != usual:
+                errors[(doc.path, source.line, key)] = SiteError(
+                    doc.path,
+                    source.line or doc.line("sources"),
+                    f"source {key.split(' ', 1)[1]} differs from the record in {where} "
+                    f"(and {records[usual] - 1} other file(s))",
+                    "copy the record from there, so one study has one record everywhere",
+                )
+    return list(errors.values())
 
 
 def reviews_due(site: Site, today: date, within: int = 0) -> list[tuple[date, Document]]:
@@ -141,6 +147,39 @@ def overdue(site: Site, today: date) -> list[SiteError]:
         for when, doc in reviews_due(site, today)
         if doc.reviewed and when < today
     ]
+
+
+def _source_problems(doc: Document) -> list[SiteError]:
+    """Each source needs a link, an id and a citation in the text."""
+    errors: list[SiteError] = []
+    for n, source in enumerate(doc.sources, start=1):
+        if not source.doi and not source.url.startswith("https://"):
+            errors.append(
+                SiteError(
+                    doc.path,
+                    doc.line("sources"),
+                    f"source {n} ({source.title[:40]}) needs a doi or an https url",
+                )
+            )
+        if source.id and source.id not in doc.body.cites:
+            errors.append(
+                SiteError(
+                    doc.path,
+                    source.line or doc.line("sources"),
+                    f"source '{source.id}' is never cited",
+                    f"add [@{source.id}] after the claim it supports",
+                )
+            )
+        if not source.id:
+            errors.append(
+                SiteError(
+                    doc.path,
+                    doc.line("sources"),
+                    f"source {n} has no id, so the text cannot cite it",
+                    "add id: and cite it with [@id]",
+                )
+            )
+    return errors
 
 
 def check(site: Site, today: date) -> list[SiteError]:
@@ -184,6 +223,8 @@ def check(site: Site, today: date) -> list[SiteError]:
                     "search engines cut longer ones",
                 )
             )
+    for doc in site.articles + site.faqs:
+        errors += _source_problems(doc)
     for doc in site.articles:
         if len(doc.sources) < q.min_sources:
             errors.append(
@@ -195,33 +236,6 @@ def check(site: Site, today: date) -> list[SiteError]:
                     "list the studies the article relies on under 'sources'",
                 )
             )
-        for n, source in enumerate(doc.sources, start=1):
-            if not source.doi and not source.url.startswith("https://"):
-                errors.append(
-                    SiteError(
-                        doc.path,
-                        doc.line("sources"),
-                        f"source {n} ({source.title[:40]}) needs a doi or an https url",
-                    )
-                )
-            if source.id and source.id not in doc.body.cites:
-                errors.append(
-                    SiteError(
-                        doc.path,
-                        source.line or doc.line("sources"),
-                        f"source '{source.id}' is never cited",
-                        f"add [@{source.id}] after the claim it supports",
-                    )
-                )
-            if not source.id:
-                errors.append(
-                    SiteError(
-                        doc.path,
-                        doc.line("sources"),
-                        f"source {n} has no id, so the text cannot cite it",
-                        "add id: and cite it with [@id]",
-                    )
-                )
         grades[doc.path] = grade(doc.body.html)
         if grades[doc.path] > q.max_grade:
             errors.append(

@@ -23,6 +23,7 @@ from .document import Document
 from .errors import BuildError, SiteError, display_path
 from .model import Site
 from .structured import Structured
+from .typography import smarten_text
 
 WORDS_PER_MINUTE = 200
 # An id attribute: 'id="' after any whitespace (in template HTML an attribute may follow a
@@ -82,7 +83,7 @@ def make_env(config: Config, templates: Path, tree: files.Tree) -> jinja2.Enviro
         abs_url=lambda target="home", name="": config.abs_url(urls.path(target, name)),
         page_of=urls.Entry,
     )
-    env.filters.update(long_date=long_date, reading_minutes=reading_minutes)
+    env.filters.update(long_date=long_date, reading_minutes=reading_minutes, smart=smarten_text)
     env.globals["review_due"] = lambda doc: review_due(doc, config)
     return env
 

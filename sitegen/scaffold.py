@@ -105,6 +105,10 @@ def new_file(config: Config, kind: str, title: str, topic: str | None, today: da
                 )
             ]
         )
+    if kind == "page" and topic:
+        raise BuildError(
+            [SiteError("--topic", None, "pages have no topics", "leave out --topic for a page")]
+        )
     if topic is not None and topic not in topic_ids:
         raise BuildError(
             [SiteError("--topic", None, f"unknown topic '{topic}'", did_you_mean(topic, topic_ids))]

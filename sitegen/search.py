@@ -6,13 +6,15 @@ import contextlib
 import gzip
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 
-from . import urls
+from . import urls, write
 from .errors import BuildError, SiteError
 
 _running: set[subprocess.Popen] = set()  # indexers under way, so stop_all can end them
@@ -26,11 +28,37 @@ def stop_all() -> None:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def index(folder: Path) -> None:
-    """Index every page with ``data-pagefind-body`` under ``folder``; raise BuildError on failure."""
+def index(folder: Path, records: Sequence[tuple[str, str]] = ()) -> None:
+    """Index every page with ``data-pagefind-body`` under ``folder``, and each of ``records``
+    (file name, HTML): a page written only for the search, such as one FAQ answer, which is
+    removed again afterwards. The new index is written beside the old one and then takes its
+    place, so a rebuild never leaves stale fragments behind. Raise BuildError on failure."""
+    extra = folder / urls.SEARCH_RECORDS
+    fresh = folder / f".{urls.search_index_folder()}-new"
+    try:
+        for name, html in records:
+            write.put(folder, f"{urls.SEARCH_RECORDS}/{name}", html)
+        _run(folder, fresh)
+        verify(fresh)
+        write.replace_folder(fresh, folder / urls.search_index_folder())
+    finally:
+        shutil.rmtree(extra, ignore_errors=True)
+        shutil.rmtree(fresh, ignore_errors=True)
+
+
+def _run(folder: Path, output: Path) -> None:
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "pagefind", "--site", str(folder), "--silent"],
+            [
+                sys.executable,
+                "-m",
+                "pagefind",
+                "--site",
+                str(folder),
+                "--output-path",
+                str(output),
+                "--silent",
+            ],  # fmt: skip
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -69,15 +97,14 @@ def index(folder: Path) -> None:
                 )
             ]
         )
-    verify(folder)
 
 
-def verify(folder: Path) -> None:
+def verify(index: Path) -> None:
     """Check what the search step wrote, not only its exit code (it exits 0 after failed
     writes): the entry file parses and names its languages; each language's metadata and
     WebAssembly files and every index chunk are whole gzip streams holding Pagefind data; there
-    is one fragment per indexed page; the scripts the search page loads are there, not empty."""
-    index = folder / urls.search_index_folder()
+    is one fragment per indexed page; the scripts the search page loads are there, not empty.
+    ``index``: the folder Pagefind wrote."""
     try:
         problem = _problem(index)
     except (OSError, ValueError, AttributeError, TypeError, EOFError, zlib.error) as exc:

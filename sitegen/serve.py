@@ -314,8 +314,10 @@ class SearchIndexer:
         self.say = say
         self.wanted = threading.Event()
         self.started = False
+        self.records: list[tuple[str, str]] = []  # the search-only pages of the latest build
 
-    def request(self) -> None:
+    def request(self, records: list[tuple[str, str]]) -> None:
+        self.records = records
         if not self.started:  # after the first build, which forks best with no thread running
             self.started = True
             threading.Thread(target=self._loop, daemon=True).start()
@@ -336,7 +338,7 @@ class SearchIndexer:
             if not (self.out / write.MARKER).is_file():
                 continue  # the output was removed or replaced meanwhile: not ours to index
             try:
-                search.index(self.out)
+                search.index(self.out, self.records)
             except BuildError as exc:
                 self.say(str(exc))
 
@@ -345,7 +347,7 @@ def rebuilder(
     builder: Builder,
     state: State,
     say: Callable[[str], None],
-    reindex: Callable[[], None] | None = None,
+    reindex: Callable[[list[tuple[str, str]]], None] | None = None,
 ) -> Callable[[], None]:
     """The one rebuild that the first build and every watched change run (in the main thread,
     one at a time: see ``run``). Any failure is shown in the browser and the terminal; none
@@ -378,7 +380,7 @@ def rebuilder(
         say(f"Rebuilt in {took:.0f} ms ({what})")
         state.published([])
         if reindex and (report.full or report.written or report.removed):
-            reindex()
+            reindex(builder.search_records())
 
     return rebuild
 

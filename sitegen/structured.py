@@ -110,6 +110,24 @@ class Structured:
         html = nh3.clean(html, tags=ANSWER_TAGS, attributes={"a": {"href"}}, link_rel=None)
         return self.absolute_links(html).strip()
 
+    def search_records(self) -> list[tuple[str, str]]:
+        """One search-only page per FAQ answer (file name, HTML), so that search ranks and
+        shows each answer on its own and links to it on the FAQ page (see search.index)."""
+        records = []
+        for doc in self.site.faqs:
+            url = html.escape(self.config.url(urls.path(doc)), quote=True)
+            question = html.escape(doc.title)
+            records.append(
+                (
+                    f"{doc.slug}.html",
+                    f'<!doctype html><html lang="{html.escape(self.config.language)}"><head>'
+                    f'<meta charset="utf-8"><title>{question}</title></head><body>'
+                    f'<main data-pagefind-body data-pagefind-meta="url:{url}"><h1>{question}</h1>'
+                    f"{CITE_RE.sub('', doc.html)}</main></body></html>",
+                )
+            )
+        return records
+
     def sitemap_entries(self) -> list[tuple[urls.Entry, date | None]]:
         """The pages a search engine should know (not search, 404, feed and the like), each
         with the date its content last changed where one is known."""
@@ -117,10 +135,15 @@ class Structured:
         dates = [d.modified or d.reviewed for d in site.documents if d.modified or d.reviewed]
         newest = max(dates) if dates else None
 
+        def latest(docs: tuple[Document, ...]) -> date | None:
+            dates = [d.modified or d.reviewed for d in docs if d.modified or d.reviewed]
+            return max(dates) if dates else newest
+
         def modified(page: urls.Entry) -> date | None:
             if page.kind == "topic":
-                dates = [a.modified for a in page.subject.articles if a.modified]
-                return max(dates) if dates else newest
+                return latest(page.subject.articles + site.faqs_for(page.name))
+            if page.kind == "faq":
+                return latest(site.faqs)
             if page.kind in ("article", "page"):
                 return page.subject.modified or page.subject.reviewed or newest
             return newest

@@ -38,6 +38,8 @@ RESERVED = frozenset(
 )
 
 INDEX = "index.html"  # the file a folder URL is served from
+# Pages written only for the search index (one per FAQ answer), removed once it is built.
+SEARCH_RECORDS = "search-records"
 
 
 def path(kind: Any, name: str = "") -> str:

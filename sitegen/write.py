@@ -355,3 +355,14 @@ def hosting_files(folder: Path, cname: str) -> None:
     put(folder, ".nojekyll", "")
     if cname:
         put(folder, "CNAME", cname + "\n")
+
+
+def replace_folder(new: Path, target: Path) -> None:
+    """Put the folder ``new`` in the place of ``target`` (a folder of the output, replaced
+    whole): the old one is moved aside first and removed after."""
+    old = target.with_name(f".{target.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.rename(target, old)
+    os.rename(new, target)
+    shutil.rmtree(old, ignore_errors=True)

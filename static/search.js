@@ -15,19 +15,7 @@ async function load() {
   return pagefind;
 }
 
-// An FAQ answer is a section of the FAQ page: each question that matches is a result of its
-// own, linking to its anchor (Pagefind reports the page's headings with ids as sub-results).
-function entries(data) {
-  if (data.meta.kind !== "faq") return [data];
-  const questions = (data.sub_results || [])
-    .filter((sub) => sub.url.includes("#") && !sub.url.includes("#topic-"))
-    .sort((a, b) => (b.locations || []).length - (a.locations || []).length)
-    .slice(0, 3);
-  return questions.length ? questions.map((sub) => ({ ...sub, meta: { title: sub.title } })) : [data];
-}
-
-function show(pages, query) {
-  const results = pages.flatMap(entries);
+function show(results, query) {
   list.replaceChildren();
   if (!query) {
     statusLine.textContent = "";
@@ -37,7 +25,7 @@ function show(pages, query) {
   for (const data of results) {
     const item = document.createElement("li");
     const link = document.createElement("a");
-    link.href = data.url;
+    link.href = data.meta.url || data.url; // an FAQ answer's record names its place on the FAQ page
     link.textContent = data.meta.title || data.url;
     const excerpt = document.createElement("p");
     // Pagefind's excerpt is text from our own sanitized pages with <mark> around matches.

@@ -97,7 +97,7 @@ def test_new_makes_each_kind_as_a_draft(tmp_path, run, args, path, first_lines):
 
 def test_new_needs_a_topic_and_lists_them(tmp_path, run):
     result = run(make_site(tmp_path / "site"), "new", "faq", "Why?")
-    assert result.code == 1
+    assert result.code == 2  # a mistake in the command
     assert "--topic: a new FAQ entry needs a topic" in result.err
     assert "add --topic with one of: alpha, beta" in result.err
 
@@ -114,9 +114,14 @@ def test_commands_find_the_project_from_a_folder_inside_it(tmp_path):
         [sys.executable, str(REPO / "build.py"), "check"],
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
-    assert outside.returncode == 1
-    assert "site.toml: no site.toml found" in outside.stderr
-    assert "--root" in outside.stderr
+    assert outside.returncode == 2  # the wrong folder is a mistake in the command
+    assert "no site.toml in this folder or any folder above it" in outside.stderr
+    assert "--root" in outside.stderr and "Traceback" not in outside.stderr
+    after = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "check", "--root", str(site)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert after.returncode == 0, after.stderr  # --root after the command works too
 
 
 def test_version():
@@ -138,3 +143,36 @@ def test_links_inside_drafts_are_checked_and_say_so(tmp_path, run):
     assert "content/articles/draft.md:8: link to 'missing.md': no such file" in result.err
     assert "(in a draft)" in result.err
     assert run(site, "build", "--out", str(tmp_path / "out"), "--no-search").code == 0
+
+
+def test_anchors_inside_drafts_are_checked_too(tmp_path, run):
+    site = make_site(
+        tmp_path / "site",
+        files={"content/articles/draft.md": "---\ntitle: D\nsummary: S.\ntopics: [alpha]\n"
+               "published: 2026-01-01\ndraft: true\n---\nSee [x](second-article.md#nowhere).\n"},
+    )  # fmt: skip
+    result = run(site, "check")
+    assert result.code == 1
+    assert "no anchor #nowhere on /articles/second-article/ (in a draft)" in result.err
+
+
+def test_a_source_that_differs_is_named_where_it_differs(tmp_path):
+    from sitegen import pipeline, quality
+
+    record = '  - {id: s, authors: "A, B.", year: 2020, title: T, doi: "10.1000/x"}\n'
+    article = (
+        "---\ntitle: {t}\nsummary: S.\ntopics: [alpha]\npublished: 2026-01-01\n"
+        "sources:\n{r}---\nText.[@s]\n"
+    )
+    site = make_site(
+        tmp_path / "site",
+        files={
+            "content/articles/a.md": article.format(t="A", r=record),
+            "content/articles/b.md": article.format(t="B", r=record),
+            "content/articles/c.md": article.format(t="C", r=record.replace("A, B.", "A, C.")),
+        },
+    )
+    errors = [str(e) for e in quality.check(pipeline.load(site).site, date(2026, 3, 1))]
+    differs = [e for e in errors if "differs from the record" in e]
+    assert len(differs) == 2  # by id and by DOI, in the one file that differs
+    assert all(e.startswith("content/articles/c.md:7: source") for e in differs)

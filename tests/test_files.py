@@ -241,7 +241,9 @@ def test_a_file_where_an_input_folder_belongs_is_an_error(tmp_path, run, top):
 
 
 @pytest.mark.parametrize("kind", ["link outside", "fifo", "folder", "dangling link"])
-@pytest.mark.parametrize("command", [["check"], ["build", "--force", "--no-search"], ["new", "X"]])
+@pytest.mark.parametrize(
+    "command", [["check"], ["build", "--force", "--no-search"], ["new", "article", "X"]]
+)
 def test_a_site_toml_that_is_not_a_file_of_the_project_is_named(tmp_path, kind, command):
     site = make_site(tmp_path / "site")
     toml = site / "site.toml"

@@ -14,7 +14,7 @@ def test_slugify_makes_safe_file_names():
 
 def test_new_writes_a_skeleton_that_builds_as_a_draft_and_check_flags(tmp_path, run):
     site = make_site(tmp_path / "site")
-    result = run(site, "new", "When tears surprise you", "--topic", "beta")
+    result = run(site, "new", "article", "When tears surprise you", "--topic", "beta")
     assert result.code == 0
     assert result.out.splitlines()[0] == "content/articles/when-tears-surprise-you.md"
     text = (site / "content/articles/when-tears-surprise-you.md").read_text()
@@ -40,7 +40,7 @@ def test_new_refuses_to_overwrite(tmp_path, run):
     site = make_site(tmp_path / "site")
     target = site / "content/articles/the-first-article.md"
     target.write_text("mine")
-    result = run(site, "new", "The first article", "--topic", "alpha")
+    result = run(site, "new", "article", "The first article", "--topic", "alpha")
     assert result.code == 1
     assert "content/articles/the-first-article.md: already exists" in result.err
     assert target.read_text() == "mine"
@@ -48,9 +48,9 @@ def test_new_refuses_to_overwrite(tmp_path, run):
 
 def test_new_rejects_unknown_topic(tmp_path, run):
     site = make_site(tmp_path / "site")
-    result = run(site, "new", "Anything", "--topic", "alhpa")
+    result = run(site, "new", "article", "Anything", "--topic", "alhpa")
     assert (
-        result.code == 1
+        result.code == 2  # a mistake in the command
         and "unknown topic 'alhpa'" in result.err
         and "did you mean 'alpha'?" in result.err
     )
@@ -60,7 +60,7 @@ def test_new_rejects_unknown_topic(tmp_path, run):
 def test_titles_with_quotes_backslashes_and_colons_give_front_matter_that_parses(tmp_path, run):
     site = make_site(tmp_path / "site")
     for title in ['C:\\new "x"', "Tears: a 'first' look", "# not a comment", "- dash", "yes"]:
-        result = run(site, "new", title, "--topic", "alpha")
+        result = run(site, "new", "article", title, "--topic", "alpha")
         assert result.code == 0, result.err
         path = site / result.out.splitlines()[0]
         from sitegen import frontmatter
@@ -74,7 +74,7 @@ def test_new_never_follows_a_link_or_leaves_half_a_file(tmp_path, run, monkeypat
 
     site = make_site(tmp_path / "site")
     (site / "content/articles/hello-world.md").symlink_to(tmp_path / "nowhere")
-    result = run(site, "new", "Hello World", "--topic", "alpha")
+    result = run(site, "new", "article", "Hello World", "--topic", "alpha")
     assert result.code == 1 and "already exists; nothing was written" in result.err
     assert not (tmp_path / "nowhere").exists()
 
@@ -82,7 +82,7 @@ def test_new_never_follows_a_link_or_leaves_half_a_file(tmp_path, run, monkeypat
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "link", full)
-    result = run(site, "new", "Another one", "--topic", "alpha")
+    result = run(site, "new", "article", "Another one", "--topic", "alpha")
     assert result.code == 1 and "could not write the file: No space left on device" in result.err
     assert not list((site / "content/articles").glob("another*")) and not list(
         (site / "content/articles").glob(".tmp-*")
@@ -96,7 +96,7 @@ def test_new_refuses_an_articles_folder_that_links_outside(tmp_path, run):
     outside = tmp_path / "outside"
     shutil.move(site / "content/articles", outside)
     (site / "content/articles").symlink_to(outside)
-    result = run(site, "new", "Hello", "--topic", "alpha")
+    result = run(site, "new", "article", "Hello", "--topic", "alpha")
     assert result.code == 1 and "points outside the project" in result.err
     assert not (outside / "hello.md").exists()
 
@@ -104,6 +104,6 @@ def test_new_refuses_an_articles_folder_that_links_outside(tmp_path, run):
 def test_new_refuses_titles_with_control_characters_and_sites_without_topics(tmp_path, run):
     site = make_site(tmp_path / "site")
     for title in ["Tab\there", "A\n---\nB", "Nel\u0085x", "Line\u2028sep", "bad\udcff"]:
-        result = run(site, "new", title, "--topic", "alpha")
+        result = run(site, "new", "article", title, "--topic", "alpha")
         assert result.code == 1 and "must not contain control characters" in result.err
     assert not list((site / "content/articles").glob("*tab*"))

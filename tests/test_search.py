@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -48,10 +49,31 @@ DAMAGES = {
 
 
 def test_a_whole_index_passes(indexed):
-    search.verify(indexed)
+    search.verify(indexed / "pagefind")
 
 
 @pytest.mark.parametrize("case", sorted(DAMAGES))
 def test_a_damaged_index_fails_the_build(indexed, tmp_path, case):
     with pytest.raises(BuildError, match="the search index is incomplete"):
-        search.verify(damaged(indexed, tmp_path, DAMAGES[case]))
+        search.verify(damaged(indexed, tmp_path, DAMAGES[case]) / "pagefind")
+
+
+def test_each_faq_answer_is_a_record_and_nothing_is_left_behind(tmp_path):
+
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    pipeline.build(site, out)
+    names = {p.name for p in out.iterdir()}
+    assert "search-records" not in names and not any(n.endswith("-new") for n in names)
+    entry = json.loads((out / "pagefind/pagefind-entry.json").read_text())
+    pages = sum(language["page_count"] for language in entry["languages"].values())
+    # Two articles, two pages and the two FAQ answers (not the FAQ page, nor any listing).
+    assert pages == 6
+    search.index(
+        out, [("extra.html", "<html><body><main data-pagefind-body>x</main></body></html>")]
+    )
+    search.index(out)  # again, in place: the new index replaces the old whole
+    search.verify(out / "pagefind")
+    assert (
+        len(list((out / "pagefind/fragment").iterdir())) == 4
+    )  # the records went with the rebuild
