@@ -216,3 +216,15 @@ def test_suggest_a_change_and_report_a_problem_links(tmp_path):
     assert (
         "Suggest a change" not in (tmp_path / "plain/articles/first-article/index.html").read_text()
     )
+
+
+def test_every_content_page_says_how_it_was_checked(built):
+    """The review line: when reviewed, when due, and how (with words apart, not run together)."""
+    pages = [*(built / "articles").glob("*/index.html"), built / "faq/index.html"]
+    for page in pages:
+        text = page.read_text()
+        assert re.search(r"</time>\.\s+(Drafted|Not reviewed)", text) or "Not yet checked" in text
+        assert "not yet reviewed by a clinician" in text or "Not reviewed by a clinician" in text
+        assert not re.search(
+            r"\.[A-Z]", re.sub(r"<[^>]+>", " ", text).split("Last reviewed")[-1][:300]
+        )
