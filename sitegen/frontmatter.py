@@ -110,31 +110,16 @@ def decode(raw: bytes, path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-# The keys of any kind of content file's front matter (fields.FIELDS), for indentation hints.
-TOP_LEVEL_KEYS = frozenset(
-    [
-        "title",
-        "summary",
-        "question",
-        "topics",
-        "published",
-        "updated",
-        "reviewed",
-        "reviewer",
-        "sources",
-        "draft",
-    ]
-)
-
-
 def _yaml_hint(problem: str, text: str) -> str:
     """The likeliest fix for a YAML error, from the problem and the line it was found on."""
     if "alias" in problem:
         return "write the value out in full"
     if "\t" in problem or "\t" in text:
         return "indent with spaces, not a tab"
+    from .fields import FIELDS  # here: fields reads this module's types
+
     key = text.strip().split(":", 1)[0]
-    if text[:1] == " " and key in TOP_LEVEL_KEYS:
+    if text[:1] == " " and any(key in keys for keys in FIELDS.values()):
         return f"'{key}' starts at the beginning of its line: remove the spaces before it"
     if text[:1] == " " or text.lstrip().startswith("-"):
         return (

@@ -132,28 +132,23 @@ def test_version():
     assert result.returncode == 0 and re.fullmatch(r"build\.py \S+\n", result.stdout)
 
 
-def test_links_inside_drafts_are_checked_and_say_so(tmp_path, run):
+@pytest.mark.parametrize(
+    ("link", "problem"),
+    [
+        ("missing.md", "content/articles/draft.md:8: link to 'missing.md': no such file"),
+        ("second-article.md#nowhere", "no anchor #nowhere on /articles/second-article/"),
+    ],
+)
+def test_links_and_anchors_inside_drafts_are_checked_and_say_so(tmp_path, run, link, problem):
     site = make_site(
         tmp_path / "site",
         files={"content/articles/draft.md": "---\ntitle: D\nsummary: S.\ntopics: [alpha]\n"
-               "published: 2026-01-01\ndraft: true\n---\nSee [x](missing.md).\n"},
+               f"published: 2026-01-01\ndraft: true\n---\nSee [x]({link}).\n"},
     )  # fmt: skip
     result = run(site, "check")
     assert result.code == 1
-    assert "content/articles/draft.md:8: link to 'missing.md': no such file" in result.err
-    assert "(in a draft)" in result.err
+    assert problem in result.err and "(in a draft)" in result.err
     assert run(site, "build", "--out", str(tmp_path / "out"), "--no-search").code == 0
-
-
-def test_anchors_inside_drafts_are_checked_too(tmp_path, run):
-    site = make_site(
-        tmp_path / "site",
-        files={"content/articles/draft.md": "---\ntitle: D\nsummary: S.\ntopics: [alpha]\n"
-               "published: 2026-01-01\ndraft: true\n---\nSee [x](second-article.md#nowhere).\n"},
-    )  # fmt: skip
-    result = run(site, "check")
-    assert result.code == 1
-    assert "no anchor #nowhere on /articles/second-article/ (in a draft)" in result.err
 
 
 def test_a_source_that_differs_is_named_where_it_differs(tmp_path):
