@@ -121,7 +121,7 @@ def url_problem(url: str, what: str = "base_url", path_and_query: bool = False) 
     except ValueError as exc:
         return f"{what} '{url}' is not a valid address ({exc})"
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"{what} '{url}' needs a scheme (https://) and a host"
+        return f"{what} '{url}' must start with https:// (or http://) and name a host"
     if "@" in parts.netloc:
         return f"{what} must not contain a user name or password"
     if not NETLOC_RE.match(parts.netloc):

@@ -116,9 +116,14 @@ def _yaml_hint(problem: str, text: str) -> str:
         return "write the value out in full"
     if "\t" in problem or "\t" in text:
         return "indent with spaces, not a tab"
-    from .fields import FIELDS  # here: fields reads this module's types
+    from .fields import FIELDS, SOURCE_KEYS  # here: fields reads this module's types
 
     key = text.strip().split(":", 1)[0]
+    if text[:1] == " " and key in SOURCE_KEYS:  # "title" may be a source's or the page's
+        return (
+            f"if '{key}' belongs to a source, line it up under that source's first key; "
+            "if not, remove the spaces before it"
+        )
     if text[:1] == " " and any(key in keys for keys in FIELDS.values()):
         return f"'{key}' starts at the beginning of its line: remove the spaces before it"
     if text[:1] == " " or text.lstrip().startswith("-"):

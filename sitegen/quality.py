@@ -89,6 +89,9 @@ def _line_of(path: Path, text: str) -> int | None:
     return next((n for n, line in enumerate(lines, start=1) if n > start and text in line), None)
 
 
+SOURCE_FIELDS = ("authors", "year", "title", "venue", "doi", "url", "id")
+
+
 def _inconsistent_sources(site: Site) -> list[SiteError]:
     """One study, one record: every file that lists a source id (or a DOI) must give the same
     authors, year, title, venue, DOI and URL. The record most files give is taken as right, and
@@ -102,21 +105,27 @@ def _inconsistent_sources(site: Site) -> list[SiteError]:
             ):
                 if key:
                     uses.setdefault(key, []).append((source, doc))
-    errors = {}
-    for key, listed in uses.items():
+    errors: dict[tuple[str, int | None], SiteError] = {}  # one per source listed, not per key
+    for listed in uses.values():
         records = Counter(source for source, _ in listed)
         if len(records) < 2:
             continue
         usual, _ = records.most_common(1)[0]
         where = next(doc.path for source, doc in listed if source == usual)
+        others = records[usual] - 1
+        also = f" and {others} other file{'s' if others != 1 else ''}" if others else ""
         for source, doc in listed:
             if source != usual:
-                errors[(doc.path, source.line, key)] = SiteError(
-                    doc.path,
-                    source.line or doc.line("sources"),
-                    f"source {key.split(' ', 1)[1]} differs from the record in {where} "
-                    f"(and {records[usual] - 1} other file(s))",
-                    "copy the record from there, so one study has one record everywhere",
+                fields = [f for f in SOURCE_FIELDS if getattr(source, f) != getattr(usual, f)]
+                errors.setdefault(
+                    (doc.path, source.line),
+                    SiteError(
+                        doc.path,
+                        source.line or doc.line("sources"),
+                        f"source {source.id or source.doi}: its {', '.join(fields)} differ(s) "
+                        f"from the record in {where}{also}",
+                        "copy the record from there, so one study has one record everywhere",
+                    ),
                 )
     return list(errors.values())
 

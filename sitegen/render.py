@@ -82,9 +82,9 @@ def make_env(config: Config, templates: Path, tree: files.Tree) -> jinja2.Enviro
         url=lambda target="home", name="": config.url(urls.path(target, name)),
         abs_url=lambda target="home", name="": config.abs_url(urls.path(target, name)),
         page_of=urls.Entry,
+        review_due=lambda doc: review_due(doc, config),
     )
     env.filters.update(long_date=long_date, reading_minutes=reading_minutes, smart=smarten_text)
-    env.globals["review_due"] = lambda doc: review_due(doc, config)
     return env
 
 

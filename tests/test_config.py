@@ -58,7 +58,7 @@ def test_all_problems_are_reported_in_one_run(tmp_path):
         and "did you mean 'language'?" in e
         for e in errors
     )
-    assert any("base_url 'example.org/repo/' needs a scheme" in e for e in errors)
+    assert any("base_url 'example.org/repo/' must start with https://" in e for e in errors)
     assert any(e.startswith(f"site.toml:{beta_line}: 'id' must be text") for e in errors)
 
 

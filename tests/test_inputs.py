@@ -56,7 +56,7 @@ BAD_SETTINGS = {
     "scheme": (
         'base_url = "https://example.org/"',
         'base_url = "javascript://example.org/"',
-        "needs a scheme (https://) and a host",
+        "must start with https:// (or http://) and name a host",
     ),
     "feed entries": (
         "[site]\n",

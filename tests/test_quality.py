@@ -137,4 +137,4 @@ def test_one_source_has_one_record_everywhere(tmp_path):
         },
     )
     errors = "\n".join(strict(site))
-    assert "differs from the record in content/articles/first-article.md" in errors
+    assert "its authors differ(s) from the record in content/articles/first-article.md" in errors
