@@ -341,6 +341,8 @@ class SearchIndexer:
                 search.index(self.out, self.records)
             except BuildError as exc:
                 self.say(str(exc))
+            except OSError as exc:  # the output was replaced while Pagefind wrote into it
+                self.say(f"search index not updated: {exc}")
 
 
 def rebuilder(

@@ -149,11 +149,26 @@ def locked(out: Path) -> Iterator[None]:
     try:
         yield
     finally:
-        del _held[key]
-        with _signals_deferred():
-            with suppress(OSError):
-                os.unlink(path)
-            os.close(fd)
+        _release(key, path, fd)
+
+
+def _release(key: str, path: Path, fd: int) -> None:
+    """Give the lock back and remove its file, even when an interrupt lands on the way out:
+    the cleanup runs again until it is done, and the interrupt is raised after it."""
+    interrupted = False
+    while True:
+        try:
+            with _signals_deferred():
+                _held.pop(key, None)
+                with suppress(OSError):
+                    os.unlink(path)
+                with suppress(OSError):
+                    os.close(fd)
+            break
+        except KeyboardInterrupt:
+            interrupted = True
+    if interrupted:
+        raise KeyboardInterrupt
 
 
 def _acquire(out: Path, path: Path) -> int:
