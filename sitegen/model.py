@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 
 from markupsafe import Markup
@@ -205,6 +205,13 @@ def with_html(
     return Site(
         site.config, resolved(site.articles), resolved(site.faqs), resolved(site.pages), site.drafts
     )
+
+
+def review_due(doc: Document, config: Config) -> date | None:
+    """When a document's next review is due: its last review plus the review interval."""
+    if doc.reviewed is None:
+        return None
+    return doc.reviewed + timedelta(days=config.quality.max_review_age_days)
 
 
 def structure(site: Site) -> tuple:

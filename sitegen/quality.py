@@ -13,7 +13,7 @@ import textstat
 from .document import Document, Source
 from .errors import SiteError
 from .markup import plain_text
-from .model import Site
+from .model import Site, review_due
 
 BLOCK_END = re.compile(r"</(h[1-6]|li|td|th|dt|dd|caption)>")
 FOOTNOTES = re.compile(r'<div class="footnote">.*?</div>', re.S)
@@ -134,8 +134,7 @@ def reviews_due(site: Site, today: date, within: int = 0) -> list[tuple[date, Do
     """Every published document whose next review (``reviewed`` + max_review_age_days) falls
     on or before ``today`` + ``within`` days, with that date, soonest first. A document never
     reviewed is due today."""
-    interval = timedelta(days=site.config.quality.max_review_age_days)
-    due = [(doc.reviewed + interval if doc.reviewed else today, doc) for doc in site.documents]
+    due = [(review_due(doc, site.config) or today, doc) for doc in site.documents]
     limit = today + timedelta(days=within)
     return sorted(
         ((when, doc) for when, doc in due if when <= limit), key=lambda d: (d[0], d[1].path)

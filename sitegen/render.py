@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from . import document, files, frontmatter, parallel, urls, write
 from .config import Config
 from .document import Document
 from .errors import BuildError, SiteError, display_path
-from .model import Site
+from .model import Site, review_due
 from .structured import Structured
 from .typography import smarten_text
 
@@ -86,13 +86,6 @@ def make_env(config: Config, templates: Path, tree: files.Tree) -> jinja2.Enviro
     )
     env.filters.update(long_date=long_date, reading_minutes=reading_minutes, smart=smarten_text)
     return env
-
-
-def review_due(doc: Document, config: Config) -> date | None:
-    """When a document's next review is due: its last review plus the review interval."""
-    if doc.reviewed is None:
-        return None
-    return doc.reviewed + timedelta(days=config.quality.max_review_age_days)
 
 
 def long_date(value: date | datetime) -> str:
