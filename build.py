@@ -7,6 +7,11 @@ if __name__ == "__main__":
     try:
         from sitegen.cli import main
     except ModuleNotFoundError as exc:  # run outside the virtual environment, most likely
+        if sys.argv[1:] == ["--version"]:  # the one answer that needs nothing installed
+            from sitegen import __version__
+
+            print(f"build.py {__version__}")
+            sys.exit(0)
         print(f"build.py: the Python package '{exc.name}' is not installed here.", file=sys.stderr)
         print(
             "    hint: activate the project's environment first: . .venv/bin/activate "

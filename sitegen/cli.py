@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import pipeline
+from . import __version__, pipeline
 from .errors import BuildError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="the project folder, with site.toml (default: this folder or the nearest above it)",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     common = argparse.ArgumentParser(add_help=False)  # --root after the command works too
     common.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command")
@@ -81,15 +81,6 @@ def _days(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of days (0 or more)")
     return int(text)
-
-
-def _version() -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version("sitegen")
-    except metadata.PackageNotFoundError:
-        return "(not installed)"
 
 
 def find_root(start: Path) -> Path:

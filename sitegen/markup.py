@@ -258,16 +258,26 @@ def unclash_ids(fragment: str, scoped: bool) -> tuple[str, dict[str, str]]:
 
 
 TABLE_RE = re.compile(r"<table\b[^>]*>")
+HEADING_ID_RE = re.compile(r'<h[1-6] id="([^"]*)"')
 
 
 def finish(fragment: str) -> str:
     """What the sanitizer would not let through, added to sanitized HTML: a scrolling box around
     each table (the table keeps its own semantics, which display:block on it would lose) and
     search's ignore mark on citation markers (excerpts show words, not "[1]")."""
-    if "<table" in fragment:  # focusable, so the keyboard can scroll it too
-        fragment = TABLE_RE.sub(r'<div class="table-scroll" tabindex="0">\g<0>', fragment)
+    if "<table" in fragment:
+        fragment = TABLE_RE.sub(lambda m: _scroll_box(fragment, m), fragment)
         fragment = fragment.replace("</table>", "</table></div>")
     return fragment.replace('<sup class="cite">', '<sup class="cite" data-pagefind-ignore>')
+
+
+def _scroll_box(fragment: str, table: re.Match[str]) -> str:
+    """The box a table scrolls in: focusable, so the keyboard can scroll it too, and a region
+    named by the heading it stands under (in any language: the heading's own words), so that a
+    screen reader says what it is when it gets the focus."""
+    headings = HEADING_ID_RE.findall(fragment, 0, table.start())
+    named = f' role="region" aria-labelledby="{headings[-1]}"' if headings else ""
+    return f'<div class="table-scroll" tabindex="0"{named}>{table.group(0)}'
 
 
 def scope_ids(fragment: str, prefix: str) -> str:
@@ -275,6 +285,7 @@ def scope_ids(fragment: str, prefix: str) -> str:
     if not prefix:
         return fragment
     fragment = ID_RE.sub(lambda m: f' id="{prefix}{m.group(1)}"', fragment)
+    fragment = fragment.replace(' aria-labelledby="', f' aria-labelledby="{prefix}')
     return re.sub(r' href="#([^"]*)"', lambda m: f' href="#{prefix}{m.group(1)}"', fragment)
 
 

@@ -26,6 +26,23 @@ def test_tables_align_with_classes_not_inline_styles():
     assert "style=" not in r.html
 
 
+def test_a_table_scrolls_in_a_region_named_by_its_heading():
+    fragment = '<h2 id="doses">Doses</h2><p>x</p><table><tr><td>1</td></tr></table>'
+    boxed = markup.finish(fragment)
+    assert (
+        '<div class="table-scroll" tabindex="0" role="region" aria-labelledby="doses"><table>'
+        in boxed
+    )
+    assert boxed.endswith("</table></div>")
+    scoped = scope_ids(boxed, "faq-")  # on the FAQ page, the name follows the heading's new id
+    assert 'id="faq-doses"' in scoped and 'aria-labelledby="faq-doses"' in scoped
+    # with no heading above it, a table is still scrollable by keyboard, but not a named region
+    assert (
+        markup.finish("<table></table>")
+        == '<div class="table-scroll" tabindex="0"><table></table></div>'
+    )
+
+
 def test_smart_quotes_and_footnotes():
     r = convert('He said "hi".[^1]\n\n[^1]: A note.\n', 1)
     assert "\u201chi\u201d" in r.html

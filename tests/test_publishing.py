@@ -207,11 +207,14 @@ def test_suggest_a_change_and_report_a_problem_links(tmp_path):
     article = (out / "articles/first-article/index.html").read_text()
     assert (
         'href="https://github.com/u/fork/edit/edits/content/articles/first-article.md"'
-        ">Suggest a change</a>" in article
+        '>Suggest a change<span class="visually-hidden"> to' in article
     )
     assert 'href="https://github.com/u/fork/issues/new?title=Problem%20on%3A%20' in article
     faq = (out / "faq/index.html").read_text()
     assert "/edit/edits/content/faq/question-one.md" in faq
+    # one pair of links per answer on the FAQ page, each named for its question
+    names = re.findall(r">(Suggest a change[^<]*<span[^>]*>[^<]*)</span></a>", faq)
+    assert len(names) > 1 and len(set(names)) == len(names)
     pipeline.build(site, tmp_path / "plain", search_index=False)  # no repo_url: no links
     assert (
         "Suggest a change" not in (tmp_path / "plain/articles/first-article/index.html").read_text()
