@@ -25,16 +25,51 @@ def pages(out: Path) -> list[Path]:
     return sorted(out.rglob("*.html"))
 
 
-def test_every_page_carries_the_disclaimer_and_every_help_line(built):
-    disclaimer = CONFIG["disclaimer"]["text"]
+LANGUAGES = {lang["code"]: lang for lang in CONFIG.get("languages", [])}
+
+
+def language_of(out: Path, page: Path) -> str:
+    first = page.relative_to(out).parts[0]
+    return first if first in LANGUAGES else CONFIG["site"]["language"]
+
+
+def test_every_page_carries_its_languages_disclaimer_and_help_lines(built):
     assert len(pages(built)) > 20
     for page in pages(built):
+        if page.relative_to(built).parts[0] == "pagefind":
+            continue
+        settings = LANGUAGES.get(language_of(built, page), CONFIG)
         text = page.read_text()
+        disclaimer = settings.get("disclaimer") or CONFIG["disclaimer"]["text"]
         assert disclaimer in text, page
-        for line in CONFIG["help"]:
+        for line in settings["help"]:
             assert line["name"].replace("&", "&amp;") in text, (page, line["name"])
             if "contact" in line:
                 assert line["contact"] in text, (page, line["contact"])
+        others = [c for c in (CONFIG, *LANGUAGES.values()) if c is not settings]
+        for other in others:  # no other language's lines
+            for line in other["help"]:
+                if line["name"] not in {h["name"] for h in settings["help"]}:
+                    assert line["name"].replace("&", "&amp;") not in text, (page, line["name"])
+
+
+def test_every_page_pairs_with_its_translations_and_switcher(built):
+    from tests.test_i18n import check_languages_and_alternates
+
+    seen = check_languages_and_alternates(
+        built, "https://example.github.io/somerepo/", set(LANGUAGES)
+    )
+    assert seen == len(
+        [p for p in pages(built) if p.name != "404.html" and "pagefind" not in p.parts]
+    )
+
+
+def test_every_translated_page_has_its_dates_in_its_language(built):
+    for code in LANGUAGES:
+        for page in (built / code).rglob("index.html"):
+            text = page.read_text()
+            for shown in re.findall(r"<time[^>]*>([^<]*)</time>", text):
+                assert re.fullmatch(r"\d{1,2} de \w+ de \d{4}", shown), (page, shown)
 
 
 def test_every_topic_has_a_page_listing_its_articles(built):

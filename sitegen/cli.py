@@ -62,6 +62,11 @@ def _parser() -> argparse.ArgumentParser:
         "title", help='its title (an FAQ entry: its question), in quotes: "Why tears help"'
     )
     n.add_argument("--topic", help="a topic id from site.toml (articles and FAQ entries)")
+    n.add_argument("--lang", help="a further language's code from site.toml, e.g. es")
+    n.add_argument(
+        "--translates",
+        help="the file it translates, e.g. content/articles/why-tears-help.md (with --lang)",
+    )
     c = commands.add_parser("check", parents=[common], help="validate everything, write nothing")
     c.add_argument("--strict", action="store_true", help="also enforce the [quality] targets")
     c.add_argument(
@@ -159,7 +164,15 @@ def _run(args: argparse.Namespace) -> int:
             from .config import load_config
             from .scaffold import new_file
 
-            path = new_file(load_config(root), args.kind, args.title, args.topic, date.today())
+            path = new_file(
+                load_config(root),
+                args.kind,
+                args.title,
+                args.topic,
+                date.today(),
+                args.lang,
+                args.translates,
+            )
             print(path.relative_to(root).as_posix())
             print(
                 "Fill in every TODO, write the text, then remove 'draft: true'. "
@@ -188,16 +201,25 @@ def _check(root: Path, strict: bool, form: str) -> int:
     from . import quality  # its readability library is needed only here
 
     loaded = pipeline.load(root, save_cache=False)  # check writes nothing
-    problems = quality.placeholders(loaded.site) + pipeline.draft_links(loaded)
-    if strict:
-        problems += quality.check(loaded.site, date.today())
-    warnings = quality.overdue(loaded.site, date.today())
-    for warning in warnings:
-        print(warning.annotation("warning") if form == "github" else f"warning: {warning}")
+    today = date.today()
+    problems, warnings = pipeline.draft_links(loaded), []
+    for site in loaded.sites:  # each language's edition
+        problems += quality.placeholders(site)
+        if strict:
+            problems += quality.check(site, today)
+        warnings += quality.overdue(site, today)
+    notes, lagging, stale = quality.translations(loaded.sites, today)
+    warnings += lagging
+    (problems if strict else warnings).extend(stale)
+    for level, found in (("notice", notes), ("warning", warnings)):
+        label = "note" if level == "notice" else level
+        for item in found:
+            print(item.annotation(level) if form == "github" else f"{label}: {item}")
     if problems:
         raise BuildError(problems)
     gates = " and the [quality] targets" if strict else ""
-    print(f"OK: {len(loaded.site.documents)} content files checked{gates}, no problems found")
+    count = sum(len(site.documents) for site in loaded.sites)
+    print(f"OK: {count} content files checked{gates}, no problems found")
     return EXIT_OK
 
 
@@ -205,7 +227,10 @@ def _reviews(root: Path, within: int, today: date, form: str) -> int:
     from . import quality
 
     loaded = pipeline.load(root, save_cache=False)
-    due = quality.reviews_due(loaded.site, today, within)
+    due = sorted(
+        (item for site in loaded.sites for item in quality.reviews_due(site, today, within)),
+        key=lambda item: (item[0], item[1].path),
+    )
     if form == "markdown":
         print(f"Pages whose review is due by {today + timedelta(days=within)}: {len(due)}\n")
         for when, doc in due:

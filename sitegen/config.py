@@ -6,6 +6,7 @@ import ipaddress
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +26,7 @@ class Topic:
     id: str
     title: str
     description: str
+    slug: str = ""  # in a further language: the word for it in URLs (the id when unset)
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,32 @@ class HelpLine:
 class Quality:
     min_sources: int = 3
     max_review_age_days: int = 365
+    # The readability formula (see readability.FORMULAS): a school grade, where lower reads
+    # more easily (max_* apply), or an ease score, where higher does (min_* apply).
+    readability: str = "flesch_kincaid_grade"
     max_median_grade: float = 8.0
     max_grade: float = 10.0
+    min_median_score: float = 0.0
+    min_score: float = 0.0
     max_summary_length: int = 160
     min_articles_per_topic: int = 2
+
+
+@dataclass(frozen=True)
+class Language:
+    """A further language of the site ([[languages]] in site.toml): the words of its edition.
+    Its pages live under /<code>/; its content in content/<code>/."""
+
+    code: str
+    name: str  # in the language itself, for the language switcher: "Español"
+    title: str
+    description: str
+    disclaimer: str
+    help: tuple[HelpLine, ...]
+    topics: tuple[Topic, ...]  # the site's topics (same ids, same order), in this language
+    segments: tuple[tuple[str, str], ...] = ()  # ("articles", "articulos"): URL words
+    date_format: str = "long"
+    quality: Quality = field(default_factory=Quality)
 
 
 @dataclass(frozen=True)
@@ -62,7 +86,9 @@ class Config:
     title: str
     description: str
     base_url: str
-    language: str = "en"
+    language: str = "en"  # of this edition (see editions)
+    language_name: str = ""  # for the language switcher, in the language itself
+    date_format: str = "long"  # Babel's name of a format ("long") or a pattern ("d MMMM y")
     output: str = "_site"
     help_page: str = "get-help"
     cname: str = ""
@@ -74,6 +100,72 @@ class Config:
     topics: tuple[Topic, ...] = ()
     help: tuple[HelpLine, ...] = ()
     quality: Quality = field(default_factory=Quality)
+    # Every language of the site, the default one ([site] language) first; empty for a site
+    # built from settings made in code, which has one language: ``language``.
+    languages: tuple[Language, ...] = ()
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0].code if self.languages else self.language
+
+    def editions(self) -> tuple[Config, ...]:
+        """The site's settings once per language, the default language's first: each with the
+        title, description, disclaimer, help lines, topics and formats of its language."""
+        return tuple(self.edition(lang.code) for lang in self.languages) or (self,)
+
+    def edition(self, code: str) -> Config:
+        """These settings as the edition in language ``code`` has them."""
+        from dataclasses import replace
+
+        if code == self.language:
+            return self
+        lang = next(lang for lang in self.languages if lang.code == code)
+        return replace(
+            self,
+            language=lang.code,
+            language_name=lang.name,
+            title=lang.title,
+            description=lang.description,
+            disclaimer=lang.disclaimer,
+            help=lang.help,
+            topics=lang.topics,
+            date_format=lang.date_format,
+            quality=lang.quality,
+        )
+
+    @property
+    def is_default(self) -> bool:
+        """Whether this is the default language's edition."""
+        return self.language == self.default_language
+
+    def locale(self, code: str | None = None) -> Any:
+        """Where an edition's pages live (a urls.Locale): this one's, or language ``code``'s
+        ("" is the default language, as documents in content/<kind>/ say)."""
+        return self._locales[self.language if code is None else code or self.default_language]
+
+    def path(self, target: Any, name: str = "") -> str:
+        """A page's URL relative to the root: a kind of page (with its name) in this edition,
+        a Document in its own language's edition, or a urls.Entry."""
+        from . import urls
+
+        if type(target) is str:
+            return urls.path(target, name, self.locale())
+        if type(target) is urls.Entry:
+            return urls.path(target)
+        return urls.path(target, locale=self.locale(target.lang))
+
+    @cached_property
+    def _locales(self) -> dict[str, Any]:
+        from . import urls
+
+        locales = {self.default_language: urls.DEFAULT}
+        for lang in self.languages[1:]:
+            locales[lang.code] = urls.Locale(
+                f"{lang.code}/",
+                dict(lang.segments),
+                {t.id: t.slug for t in lang.topics if t.slug},
+            )
+        return locales
 
     @property
     def base_path(self) -> str:
@@ -205,6 +297,42 @@ def _email_check(value: Any) -> str | None:
     return None
 
 
+def _date_format_check(value: Any) -> str | None:
+    from datetime import date
+
+    from babel.dates import format_date
+
+    if not isinstance(value, str):
+        return None
+    try:
+        format_date(date(2026, 11, 22), value, locale="en")
+    except (ValueError, KeyError, AttributeError) as exc:
+        return f"'{value}' is not a date format ({exc}): use short, medium, long or full, or a pattern such as d MMMM y"
+    return None
+
+
+def _formula_check(value: Any) -> str | None:
+    from .readability import FORMULAS
+
+    if isinstance(value, str) and value not in FORMULAS:
+        return f"'{value}' is not a readability formula: {did_you_mean(value, FORMULAS)}"
+    return None
+
+
+def locale_problem(code: str) -> str | None:
+    """Why ``code`` cannot be a site's language, or None: it must be a language tag Babel
+    (the dates, the languages' names) knows."""
+    from babel import Locale, UnknownLocaleError
+
+    if not LANG_RE.match(code):
+        return f"'{code}' is not a language tag"
+    try:
+        Locale.parse(code, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return f"'{code}' is a language tag Babel has no dates or names for"
+    return None
+
+
 def Key(  # noqa: N802  (reads as the declaration it is: Key(str, True, hint))
     kind: type | tuple[type, ...],
     required: bool = False,
@@ -238,6 +366,12 @@ SCHEMA: dict[str, dict[str, schema.Field]] = {
             lambda v: url_problem(v) if isinstance(v, str) else None,
         ),
         "language": Key(str, hint='a language tag such as "en" or "en-GB"'),
+        "language_name": Key(str, hint='the language\'s name in itself, e.g. "English"'),
+        "date_format": Key(
+            str,
+            hint='"long" (the language\'s own) or a pattern, e.g. "d MMMM y"',
+            check=_date_format_check,
+        ),
         "output": Key(str, hint='the folder the site is written to, e.g. "_site"'),
         "help_page": Key(
             str, hint="the slug of the page in content/pages/ with crisis lines", check=_slug_check
@@ -274,16 +408,44 @@ SCHEMA: dict[str, dict[str, schema.Field]] = {
     "quality": {
         "min_sources": Key(int, check=_range(0, 100)),
         "max_review_age_days": Key(int, check=_range(1, 36500)),
+        "readability": Key(
+            str, hint='e.g. "flesch_kincaid_grade" or "szigriszt_pazos"', check=_formula_check
+        ),
         "max_median_grade": Key((int, float), check=_range(0, 30)),
         "max_grade": Key((int, float), check=_range(0, 30)),
+        "min_median_score": Key((int, float), check=_range(-1000, 1000)),
+        "min_score": Key((int, float), check=_range(-1000, 1000)),
         "max_summary_length": Key(int, check=_range(20, 1000)),
         "min_articles_per_topic": Key(int, check=_range(0, 1000)),
     },
 }
+# A further language: [[languages]], with its own [[languages.help]] and [[languages.topics]].
+LANGUAGE_SCHEMA: dict[str, schema.Field] = {
+    "code": Key(str, True, 'a language tag, e.g. code = "es"; its pages live under /es/'),
+    "name": Key(str, True, 'the language\'s name in itself, for the switcher, e.g. "Español"'),
+    "title": Key(str, True, "the site's name in this language"),
+    "description": Key(str, True, "one sentence shown to search engines, in this language"),
+    "disclaimer": Key(str, True, "the footer's disclaimer, in this language"),
+    "date_format": SCHEMA["site"]["date_format"],
+    "segments": Key(dict, hint='URL words, e.g. segments = { articles = "articulos" }'),
+    "help": Key(list, True, "add [[languages.help]] blocks: the crisis lines for its readers"),
+    "topics": Key(list, True, "add a [[languages.topics]] block for each topic"),
+    "quality": Key(dict, hint="[languages.quality]: this language's targets"),
+}
+TOPIC_SCHEMA = {
+    **SCHEMA["topics"],
+    "slug": Key(str, hint='the topic\'s word in URLs, e.g. slug = "beneficios"', check=_slug_check),
+}
 MAX_ERRORS = 50  # reported from site.toml in one run
 ARRAYS = {"topics", "help"}  # sections written as [[name]]
 REQUIRED_SECTIONS = ("site", "topics", "disclaimer", "help")
-TYPE_NAMES = {str: "text in quotes", int: "a whole number", bool: "true or false"}
+TYPE_NAMES = {
+    str: "text in quotes",
+    int: "a whole number",
+    bool: "true or false",
+    dict: "a table",
+    list: "a list of [[...]] blocks",
+}
 
 
 def _type_name(t: type | tuple[type, ...]) -> str:
@@ -372,6 +534,7 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
         line = where.line(section, index, key) or where.line(section, index)
         errors.append(SiteError(name, line, message, hint))
 
+    raw_languages = data.pop("languages", [])
     for section in data:
         if section not in SCHEMA:
             err(section, None, None, f"unknown section [{section}]", did_you_mean(section, SCHEMA))
@@ -416,8 +579,8 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
     site = tables["site"][0] if tables["site"] else {}
     base_url = site.get("base_url")
     language = site.get("language", "en")
-    if isinstance(language, str) and not LANG_RE.match(language):
-        err("site", None, "language", f"'{language}' is not a language tag", 'e.g. "en" or "en-GB"')
+    if isinstance(language, str) and (problem := locale_problem(language)):
+        err("site", None, "language", problem, 'e.g. "en" or "en-GB"')
     if site.get("feed_content", "summary") not in ("summary", "full"):
         err("site", None, "feed_content", 'feed_content must be "summary" or "full"')
 
@@ -429,25 +592,192 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
                 err("topics", index, "id", f"topic id '{topic_id}' is declared twice")
             seen_ids.add(topic_id)
 
+    further = _languages(raw_languages, language, tuple(seen_ids), err)
     if errors:
         raise BuildError(errors[:MAX_ERRORS])
+    from dataclasses import replace
+
+    quality = Quality(**tables["quality"][0]) if tables["quality"] else Quality()
+    # each further language's [languages.quality] keys, over the site's [quality]
+    further = [replace(lang, quality=replace(quality, **dict(over))) for lang, over in further]
 
     def typed(section: str, cls: type) -> tuple:
         return tuple(cls(**entry) for entry in tables[section])
 
-    quality = Quality(**tables["quality"][0]) if tables["quality"] else Quality()
     site_keys = {k: v for k, v in site.items() if k not in ("base_url", "repo_url")}
-    return Config(
+    topics = _topics(tables["topics"])
+    disclaimer = tables["disclaimer"][0]["text"].strip()
+    config = Config(
         root=root,
         base_url=_normalise_base_url(base_url),
         repo_url=site.get("repo_url", "").rstrip("/"),
-        disclaimer=tables["disclaimer"][0]["text"].strip(),
-        # the same quotes and dashes as in the pages' text
-        topics=tuple(
-            Topic(t.id, smarten_text(t.title), smarten_text(t.description))
-            for t in typed("topics", Topic)
-        ),
+        disclaimer=disclaimer,
+        topics=topics,
         help=typed("help", HelpLine),
         quality=quality,
         **site_keys,
     )
+    if not further:
+        return config
+    from babel import Locale
+
+    home = Language(
+        code=config.language,
+        name=config.language_name or Locale.parse(config.language, sep="-").display_name,
+        title=config.title,
+        description=config.description,
+        disclaimer=disclaimer,
+        help=config.help,
+        topics=topics,
+        date_format=config.date_format,
+        quality=quality,
+    )
+    return replace(config, language_name=home.name, languages=(home, *further))
+
+
+def _topics(entries: list[dict[str, Any]]) -> tuple[Topic, ...]:
+    """Topics as declared, with the same quotes and dashes as the pages' text."""
+    return tuple(
+        Topic(t["id"], smarten_text(t["title"]), smarten_text(t["description"]), t.get("slug", ""))
+        for t in entries
+    )
+
+
+def _languages(
+    raw: Any, default: Any, topic_ids: tuple[str, ...], err: Any
+) -> list[tuple[Language, dict[str, Any]]]:
+    """The further languages declared as [[languages]], checked (``err`` takes each problem:
+    section, index, key, message, hint), each with its [languages.quality] keys; their topics
+    in the order of [[topics]]."""
+    if not isinstance(raw, list):
+        err("languages", None, None, "[languages] must be written as [[languages]] blocks")
+        return []
+    found: list[tuple[Language, dict[str, Any]]] = []
+    codes: set[str] = {default} if isinstance(default, str) else set()
+    helps = topics_seen = 0  # [[languages.help]] and [[languages.topics]] blocks so far
+    for index, entry in enumerate(raw):
+        if not isinstance(entry, dict):
+            err("languages", index, None, "[[languages]] entries must be tables")
+            continue
+        problems: list[SiteError] = []
+        code = entry.get("code")
+        label = f" in [[languages]] '{code}'" if isinstance(code, str) else " in [[languages]]"
+        values = schema.check(
+            entry, LANGUAGE_SCHEMA, "site.toml", lambda key: None, problems, where=label
+        )
+        for problem in problems:
+            key = re.search(r"'([a-z_]+)'", problem.message)
+            err("languages", index, key.group(1) if key else None, problem.message, problem.hint)
+        if isinstance(code, str):
+            if problem_text := locale_problem(code):
+                err("languages", index, "code", problem_text, 'e.g. code = "es"')
+            elif code in codes:
+                err("languages", index, "code", f"language '{code}' is declared twice", "")
+            codes.add(code)
+        segments = values.get("segments") or {}
+        from . import urls
+
+        words: set[str] = set()
+        for segment, word in segments.items():
+            if segment not in urls.SEGMENTS:
+                hint = did_you_mean(segment, urls.SEGMENTS)
+                err(
+                    "languages", index, "segments", f"'{segment}' is not a URL segment{label}", hint
+                )
+            elif not isinstance(word, str) or not SLUG_RE.match(word):
+                err(
+                    "languages",
+                    index,
+                    "segments",
+                    f"segment '{segment}' must be a lowercase word with hyphens, not {word!r}{label}",
+                )
+            elif word in words:
+                err("languages", index, "segments", f"'{word}' names two segments{label}")
+            words.add(str(word))
+        help_lines = []
+        for line in values.get("help") or []:
+            checked = _block("languages.help", helps, line, SCHEMA["help"], label, err)
+            helps += 1
+            if checked is not None:
+                help_lines.append(HelpLine(**checked))
+        by_id: dict[str, dict[str, Any]] = {}
+        for topic in values.get("topics") or []:
+            checked = _block("languages.topics", topics_seen, topic, TOPIC_SCHEMA, label, err)
+            where = ("languages.topics", topics_seen)
+            topics_seen += 1
+            if checked is None:
+                continue
+            topic_id = checked["id"]
+            if topic_id not in topic_ids:
+                err(
+                    *where,
+                    "id",
+                    f"unknown topic '{topic_id}'{label}",
+                    did_you_mean(topic_id, topic_ids),
+                )
+            elif topic_id in by_id:
+                err(*where, "id", f"topic '{topic_id}' is given twice{label}")
+            else:
+                by_id[topic_id] = checked
+        if values.get("topics") is not None:
+            for topic_id in topic_ids:
+                if topic_id not in by_id:
+                    err(
+                        "languages",
+                        index,
+                        "topics",
+                        f"topic '{topic_id}' has no words{label}",
+                        f'add a [[languages.topics]] block with id = "{topic_id}", title and description',
+                    )
+        overrides = values.get("quality") or {}
+        problems = []
+        schema.check(
+            overrides,
+            SCHEMA["quality"],
+            "site.toml",
+            lambda key: None,
+            problems,
+            where=f" in [languages.quality]{label}",
+        )
+        for problem in problems:
+            err("languages", index, "quality", problem.message, problem.hint)
+        if any(
+            values.get(k) is None for k in ("code", "name", "title", "description", "disclaimer")
+        ):
+            continue
+        if problems or len(by_id) != len(topic_ids):
+            continue
+        found.append(
+            (
+                Language(
+                    code=values["code"],
+                    name=values["name"],
+                    title=values["title"],
+                    description=values["description"],
+                    disclaimer=values["disclaimer"].strip(),
+                    help=tuple(help_lines),
+                    topics=_topics([by_id[t] for t in topic_ids]),
+                    segments=tuple(sorted(segments.items())),
+                    date_format=values.get("date_format") or "long",
+                ),
+                overrides,
+            )
+        )
+    return found
+
+
+def _block(
+    section: str, index: int, entry: Any, keys: dict[str, schema.Field], label: str, err: Any
+) -> dict[str, Any] | None:
+    """One [[languages.help]] or [[languages.topics]] block, checked; None when it is wrong."""
+    if not isinstance(entry, dict):
+        err(section, index, None, f"[[{section}]] entries must be tables{label}")
+        return None
+    problems: list[SiteError] = []
+    values = schema.check(
+        entry, keys, "site.toml", lambda key: None, problems, where=f" in [[{section}]]{label}"
+    )
+    for problem in problems:
+        key = re.search(r"'([a-z_]+)'", problem.message)
+        err(section, index, key.group(1) if key else None, problem.message, problem.hint)
+    return None if problems else values

@@ -4,6 +4,7 @@ checked, its Markdown converted), reusing the cache and parsing on all cores."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 
 from . import fields, files, frontmatter, limits, markup, parallel
 from .cache import DocumentCache, entry_key
@@ -14,35 +15,44 @@ from .errors import BuildError, SiteError
 from .suggest import did_you_mean
 from .typography import smarten_text
 
-KINDS = {"articles": "article", "faq": "faq", "pages": "page"}
+KINDS = {folder: kind for kind, folder in fields.FOLDERS.items()}  # content/<folder>/ -> kind
 
 
-def discover(tree: files.Tree) -> tuple[list[tuple[str, files.File]], list[SiteError]]:
+def discover(
+    tree: files.Tree, languages: Collection[str] = ()
+) -> tuple[list[tuple[str, files.File]], list[SiteError]]:
     """Every content file in ``tree`` (a walk of content/) as (kind, file), sorted by path;
-    plus the walk's problems and those of the folder layout."""
+    plus the walk's problems and those of the folder layout. The default language's files are
+    in content/<kind folder>/, each further language's (``languages``: their codes) in
+    content/<code>/<kind folder>/."""
     found: list[tuple[str, files.File]] = []
     errors = list(tree.errors)
     known = ", ".join(f"content/{name}/" for name in KINDS)
+    if languages:
+        known += " (and the same folders in " + ", ".join(f"content/{c}/" for c in languages) + ")"
     for folder in tree.folders:
         parts = folder.split("/")
-        if len(parts) == 2 and parts[1] not in KINDS:
+        depth = 3 if len(parts) > 1 and parts[1] in languages else 2
+        kind_folder = parts[depth - 1] if len(parts) >= depth else None
+        if len(parts) == depth and kind_folder not in KINDS:
             errors.append(
                 SiteError(folder, None, "unknown folder in content/", f"content goes in {known}")
             )
-        elif len(parts) > 2:
+        elif len(parts) > depth:
             errors.append(
                 SiteError(
                     folder,
                     None,
                     "folders inside content/ are not supported",
-                    f"move the files up into content/{parts[1]}/",
+                    f"move the files up into {'/'.join(parts[:depth])}/",
                 )
             )
     for file in tree.files:
         parts = file.rel.split("/")
         name = parts[-1]
-        if len(parts) != 3 or parts[1] not in KINDS:
-            if len(parts) == 2:  # files in folders already reported are not repeated
+        depth = 4 if len(parts) > 2 and parts[1] in languages else 3
+        if len(parts) != depth or parts[depth - 2] not in KINDS:
+            if len(parts) == depth - 1:  # files in folders already reported are not repeated
                 errors.append(
                     SiteError(
                         file.rel, None, "file outside the content folders", f"move it into {known}"
@@ -54,7 +64,7 @@ def discover(tree: files.Tree) -> tuple[list[tuple[str, files.File]], list[SiteE
                     file.rel,
                     None,
                     "not a Markdown file",
-                    f"content/{parts[1]}/ holds only .md files",
+                    f"{'/'.join(parts[:-1])}/ holds only .md files",
                 )
             )
         elif not SLUG_RE.match(name[:-3]):
@@ -67,8 +77,14 @@ def discover(tree: files.Tree) -> tuple[list[tuple[str, files.File]], list[SiteE
                 )
             )
         else:
-            found.append((KINDS[parts[1]], file))
+            found.append((KINDS[parts[depth - 2]], file))
     return found, errors
+
+
+def language_of(path: str) -> str:
+    """A content file's language: "" (the default) in content/<kind>/, else its folder's code."""
+    parts = path.split("/")
+    return parts[1] if len(parts) == 4 else ""
 
 
 def parse(kind: str, slug: str, shown: str, raw: bytes, config: Config) -> Document:
@@ -119,6 +135,8 @@ def parse(kind: str, slug: str, shown: str, raw: bytes, config: Config) -> Docum
         reviewer=values.get("reviewer") or "",
         draft=bool(values.get("draft")),
         source_hash=hashlib.sha256(raw).hexdigest(),
+        lang=language_of(shown),
+        original=values.get("translates") or "",
     )
 
 
@@ -145,9 +163,14 @@ def load_all(
 ) -> tuple[list[Document], list[SiteError], set[str]]:
     """Every content file that is valid as a Document, every problem found, and the paths of
     the files that failed (so that links to them are not reported as missing too)."""
-    found, errors = discover(files.walk(config.root, "content"))
+    found, errors = discover(files.walk(config.root, "content"), further_languages(config))
     docs, problems, failed = load_files(config, found, cache)
     return [d for d in docs if d is not None], errors + problems, failed
+
+
+def further_languages(config: Config) -> tuple[str, ...]:
+    """The codes of the languages besides the default: the folders content/<code>/."""
+    return tuple(lang.code for lang in config.languages[1:])
 
 
 def load_files(

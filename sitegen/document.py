@@ -50,6 +50,8 @@ class Document:
     draft: bool = False
     source_hash: str = ""  # of the file's bytes
     html: str = ""  # the body with its links resolved to page URLs (set once links are checked)
+    lang: str = ""  # "" in the default language; a further language's code (content/<code>/)
+    original: str = ""  # what a translation translates, e.g. content/articles/why-it-helps.md
 
     def line(self, key: str) -> int | None:
         return dict(self.key_lines).get(key)
@@ -57,6 +59,11 @@ class Document:
     @property
     def modified(self) -> date | None:
         return self.updated or self.published
+
+    @property
+    def key(self) -> str:
+        """What a document and its translations share: the original's path."""
+        return self.original or self.path
 
 
 def _noting_getattribute(self: Document, name: str) -> Any:

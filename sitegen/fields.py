@@ -65,6 +65,34 @@ def _topics(value: Any, ctx: Context) -> tuple[str, ...] | None:
     return tuple(good) if len(good) == len(value) else None
 
 
+FOLDERS = {"article": "articles", "faq": "faq", "page": "pages"}  # content/<folder>/ per kind
+TRANSLATES_RE = re.compile(r"^(?:content/)?([a-z]+)/([^/]+)\.md\Z")
+
+
+def _translates(value: Any, ctx: Context) -> str | None:
+    """The original a translation translates, as content/<folder>/<file>.md."""
+    kind, shown = ctx.extra[2], ctx.path
+    folder = FOLDERS[kind]
+    example = f"for example: translates: {folder}/my-{kind}.md (the file in content/{folder}/)"
+    if len(shown.split("/")) != 4:  # content/<code>/<folder>/<file>
+        ctx.error(
+            "only a file in a language's folder (content/<code>/) translates another",
+            "remove the 'translates' line",
+        )
+        return None
+    match = TRANSLATES_RE.match(value.strip()) if isinstance(value, str) else None
+    if not match or not SLUG_RE.match(match.group(2)):
+        ctx.error(f"'translates' must name a content file, not {value!r}", example)
+        return None
+    if match.group(1) != folder:
+        ctx.error(
+            f"a translation of content/{match.group(1)}/ cannot be in {folder}/",
+            f"a translation is in the same folder as its original: {example}",
+        )
+        return None
+    return f"content/{folder}/{match.group(2)}.md"
+
+
 SOURCE_KEYS = {"id", "authors", "year", "title", "venue", "doi", "url"}
 
 
@@ -152,15 +180,17 @@ FIELDS: dict[str, dict[str, Field]] = {
         "title": Field(_text, True), "summary": Field(_text, True), "topics": Field(_topics, True),
         "published": Field(_date, True), "updated": Field(_date), "reviewed": Field(_date),
         "reviewer": Field(_text), "sources": Field(_sources), "draft": Field(_bool),
+        "translates": Field(_translates),
     },
     "faq": {
         "question": Field(_text, True), "topics": Field(_topics, True), "updated": Field(_date),
         "reviewed": Field(_date), "reviewer": Field(_text), "sources": Field(_sources),
-        "draft": Field(_bool),
+        "draft": Field(_bool), "translates": Field(_translates),
     },
     "page": {
         "title": Field(_text, True), "summary": Field(_text, True), "updated": Field(_date),
         "reviewed": Field(_date), "reviewer": Field(_text), "draft": Field(_bool),
+        "translates": Field(_translates),
     },
 }  # fmt: skip
 
@@ -177,7 +207,7 @@ def check(
         lambda key: parsed.key_lines.get(key, 2) if key else 2,
         errors,
         add="add a line '{key}: ...' to the front matter",
-        extra=(config, parsed.item_lines),
+        extra=(config, parsed.item_lines, kind),
     )
     published, updated = values.get("published"), values.get("updated")
     if published and updated and updated < published:

@@ -16,7 +16,6 @@ from pathlib import Path
 from . import content, files, links, markup, model, pipeline, render, urls, write
 from .document import Document
 from .errors import BuildError
-from .structured import Structured
 
 Stamp = tuple[int, int]  # (size, mtime_ns)
 
@@ -71,7 +70,7 @@ class Builder:
         """The search-only pages of the last good build (see search.index)."""
         if self.state is None:
             return []
-        return Structured(self.state.loaded.site).search_records()
+        return self.state.loaded.search_records()
 
     def _settings_stamps(self) -> dict[str, Stamp]:
         return {
@@ -94,7 +93,7 @@ class Builder:
         loaded, _ = pipeline.build(
             self.root, self.out, drafts=self.drafts, search_index=False, record_reads=True
         )
-        found = content.discover(tree)[0]
+        found = content.discover(tree, content.further_languages(loaded.config))[0]
         readers, linkers = _readers(loaded.pages), _linkers(loaded.site.documents)
         self.state = _State(settings, static_stamps, tree.stamps(), found, loaded, readers, linkers)
         # A full build parses in worker processes, so this one has not yet set up Python-Markdown:
@@ -123,6 +122,8 @@ class Builder:
         if not changed_paths and not removed_paths:
             report.unchanged = not report.written and not report.removed
             return report
+        if len(old.sites) > 1:  # a site in several languages is rebuilt whole (see README)
+            return self._full(state.settings)
 
         # The content files, parsed where they changed.
         if content_stamps.keys() == state.content.keys():
@@ -130,7 +131,7 @@ class Builder:
             # layout problems): what content.discover found then still holds.
             found, errors = state.found, []
         else:
-            found, errors = content.discover(tree)
+            found, errors = content.discover(tree, content.further_languages(config))
         previous = {d.path: d for d in old.docs}
         kept = {
             i: previous[file.rel]
@@ -159,7 +160,7 @@ class Builder:
         else:
             linking = {p for path in reparsed for p in state.linkers.get(path, ())}
             to_resolve = tuple(d for d in site.documents if d.path in reparsed | linking)
-        html, anchors, problems = links.resolve_all(site, to_resolve, static_tree, failed)
+        html, anchors, problems = links.resolve_all((site,), to_resolve, static_tree, failed)
         errors.extend(problems)
         if errors:
             raise BuildError(errors)
@@ -171,7 +172,8 @@ class Builder:
 
         # Pages: those that read a field that changed (each page recorded what it read).
         env = old.env
-        render.prepare(env, site, pipeline.build_time(site))
+        words = old.translations.get(config.language)
+        render.prepare(env, site, pipeline.build_time((site,)), words)
         every = urls.pages(site)
         readers = {name for path in touched for name in state.readers.get(path, ())}
         stale = (
@@ -214,7 +216,9 @@ class Builder:
             report.removed.append(name)
             _prune(self.out / name, self.out)
         report.rendered = len(stale)
-        loaded = pipeline.Loaded(config, site, pages, tuple(docs), html, anchors, env, static_tree)
+        loaded = pipeline.Loaded(
+            config, (site,), pages, tuple(docs), html, anchors, env, static_tree, old.translations
+        )
         if whole:
             readers_index, linkers_index = _readers(pages), _linkers(site.documents)
         else:  # add what the redrawn pages read and the reparsed documents link to

@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from . import urls
+from .config import Config
 from .document import Document
 from .errors import SiteError
 from .files import Tree
@@ -36,27 +37,43 @@ class Resolved:
     anchors: tuple[AnchorCheck, ...]
 
 
-def page_urls(site: Site) -> set[str]:
-    """Every page URL the site will have, relative to the root."""
-    return {page.url for page in urls.pages(site)}
+@dataclass(frozen=True)
+class Targets:
+    """What links may point to: every edition's pages, documents and drafts, and the files
+    in static/ by their path from the root (static/style.css)."""
+
+    config: Config
+    pages: frozenset[str]
+    by_path: Mapping[str, Document]
+    drafts: frozenset[str]
+    statics: frozenset[str]
+
+    @classmethod
+    def of(cls, sites: Sequence[Site], static: Tree) -> Targets:
+        return cls(
+            sites[0].config,
+            frozenset(page.url for site in sites for page in urls.pages(site)),
+            {path: doc for site in sites for path, doc in site.by_path.items()},
+            frozenset(path for site in sites for path in site.draft_paths),
+            frozenset(f.rel for f in static.files),
+        )
 
 
 def resolve(
-    doc: Document,
-    site: Site,
-    pages: set[str],
-    unreadable: set[str] = frozenset(),
-    statics: frozenset[str] = frozenset(),
+    doc: Document, targets: Targets, unreadable: Collection[str] = frozenset()
 ) -> tuple[Resolved, list[SiteError]]:
     """Rewrite ``doc``'s links under the base path; report targets that do not exist.
 
-    Links to ``unreadable`` files (those with errors of their own) are not reported again;
-    ``statics`` are the files in static/ by their path from the root (static/style.css).
+    Links to ``unreadable`` files (those with errors of their own) are not reported again.
     """
-    by_path = site.by_path
-    drafts = site.draft_paths
-    url = site.config.url
-    own_page = urls.path(doc).split("#")[0]
+    by_path, drafts, pages, statics = (
+        targets.by_path,
+        targets.drafts,
+        targets.pages,
+        targets.statics,
+    )
+    url = targets.config.url
+    own_page = targets.config.path(doc).split("#")[0]
     errors: list[SiteError] = []
     anchors: list[AnchorCheck] = []
     rewritten: dict[str, str] = {}
@@ -139,7 +156,7 @@ def resolve(
                     )
                 )
                 continue
-            page, _, own_anchor = urls.path(target_doc).partition("#")
+            page, _, own_anchor = targets.config.path(target_doc).partition("#")
             # A heading whose id clashed with the page's own was renamed ("main" -> "main-1"):
             # the link follows the heading, as a link within that page does.
             fragment = dict(target_doc.body.renamed).get(fragment, fragment)
@@ -174,18 +191,17 @@ def _source(doc: Document, target: str) -> str:
 
 
 def resolve_all(
-    site: Site,
-    docs: tuple[Document, ...],
+    sites: Sequence[Site],
+    docs: Sequence[Document],
     static: Tree,
-    unreadable: set[str] = frozenset(),
+    unreadable: Collection[str] = frozenset(),
 ) -> tuple[dict[str, str], dict[str, tuple[AnchorCheck, ...]], list[SiteError]]:
-    """Resolve the links of ``docs`` (``static``: the walk of static/ they may link into):
-    their bodies, their anchor checks, and the errors."""
-    pages = page_urls(site)
-    statics = frozenset(f.rel for f in static.files)
+    """Resolve the links of ``docs``, which may link to any page of ``sites`` (every edition)
+    and into static/ (``static``: its walk): their bodies, their anchor checks, the errors."""
+    targets = Targets.of(sites, static)
     bodies, anchors, errors = {}, {}, []
     for doc in docs:
-        resolved, problems = resolve(doc, site, pages, unreadable, statics)
+        resolved, problems = resolve(doc, targets, unreadable)
         bodies[doc.path] = resolved.html
         anchors[doc.path] = resolved.anchors
         errors.extend(problems)

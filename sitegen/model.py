@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
 
@@ -13,6 +14,7 @@ from . import urls
 from .config import Config, Topic
 from .document import Document
 from .errors import BuildError, SiteError
+from .suggest import did_you_mean
 
 RELATED_COUNT = 3
 
@@ -26,11 +28,16 @@ class TopicGroup:
 
 @dataclass(frozen=True)
 class Site:
-    config: Config
+    """One language's edition of the site (a site in one language has one)."""
+
+    config: Config  # this edition's settings: see Config.editions
     articles: tuple[Document, ...]  # newest first
     faqs: tuple[Document, ...]  # in topic order, then by slug
     pages: tuple[Document, ...]
     drafts: tuple[Document, ...]  # left out of this build
+    # Every edition's published documents by what they share (Document.key: the original's
+    # path), then by language code: {"content/faq/x.md": {"en": original, "es": translation}}.
+    translations: Mapping[str, Mapping[str, Document]] = field(default_factory=dict)
 
     @cached_property
     def documents(self) -> tuple[Document, ...]:
@@ -80,7 +87,15 @@ class Site:
         return tuple(f for f in self.faqs if topic_id in f.topics)
 
     def page(self, slug: str) -> Document | None:
-        return next((p for p in self.pages if p.slug == slug), None)
+        """The page with file name ``slug``, or else the translation of the default language's
+        page with that name (so that settings and templates can name a page in any edition)."""
+        return next((p for p in self.pages if p.slug == slug), None) or next(
+            (p for p in self.pages if posixpath.basename(p.key) == f"{slug}.md"), None
+        )
+
+    def versions(self, doc: Document) -> Mapping[str, Document]:
+        """``doc`` in each language it is published in, by language code (itself included)."""
+        return self.translations.get(doc.key, {})
 
     def related(self, doc: Document) -> tuple[Document, ...]:
         """Other articles sharing the most topics with ``doc``; newest first among equals."""
@@ -127,22 +142,87 @@ class Site:
         return max(dates) if dates else None
 
 
+def build_editions(config: Config, docs: list[Document], drafts: bool = False) -> tuple[Site, ...]:
+    """The site once per language (the default language's first), each from the documents in
+    its language, with every translation paired with its original; raise BuildError on
+    conflicts within an edition or between a translation and its original."""
+    sites: list[Site] = []
+    errors: list[SiteError] = []
+    default = config.default_language
+    for edition in config.editions():
+        mine = [d for d in docs if (d.lang or default) == edition.language]
+        try:
+            sites.append(build_site(edition, mine, drafts))
+        except BuildError as exc:
+            errors.extend(exc.errors)
+    translations, problems = _pair(docs, sites, default)
+    if errors or problems:
+        raise BuildError(errors + problems)
+    return tuple(replace(site, translations=translations) for site in sites)
+
+
+def _pair(
+    docs: list[Document], sites: list[Site], default: str
+) -> tuple[dict[str, dict[str, Document]], list[SiteError]]:
+    """Each published document with its published translations, by the original's path; and
+    the translations whose original does not exist or that another file already translates."""
+    errors: list[SiteError] = []
+    paths = {d.path for d in docs if not d.lang}
+    pairs: dict[str, dict[str, Document]] = {}
+    for site in sites:
+        for doc in site.documents:
+            if doc.original and doc.original not in paths:
+                folder = posixpath.dirname(doc.original)
+                errors.append(
+                    SiteError(
+                        doc.path,
+                        doc.line("translates"),
+                        f"translates {doc.original}, which does not exist",
+                        did_you_mean(
+                            posixpath.basename(doc.original),
+                            (posixpath.basename(p) for p in paths if p.startswith(folder + "/")),
+                            f"name a file in {folder}/",
+                        ),
+                    )
+                )
+                continue
+            lang = doc.lang or default
+            other = pairs.setdefault(doc.key, {}).get(lang)
+            if other is not None:
+                errors.append(
+                    SiteError(
+                        doc.path,
+                        doc.line("translates"),
+                        f"{other.path} already translates {doc.original}",
+                        "each page has one translation per language: remove one 'translates'",
+                    )
+                )
+                continue
+            pairs[doc.key][lang] = doc
+    return pairs, errors
+
+
 def build_site(config: Config, docs: list[Document], drafts: bool = False) -> Site:
-    """Assemble the site from validated documents; raise BuildError on site-wide conflicts."""
+    """Assemble one edition (``config``'s language) from validated documents in its language;
+    raise BuildError on site-wide conflicts."""
     errors: list[SiteError] = []
     published = [d for d in docs if drafts or not d.draft]
     claimed: dict[str, Document] = {}
+    here = config.locale()
+    reserved = urls.reserved(here)
+    if config.is_default:  # each further language's folder
+        reserved |= {lang.code for lang in config.languages[1:]}
     for doc in published:
-        if doc.kind == "page" and doc.slug in urls.RESERVED:
+        if doc.kind == "page" and doc.slug in reserved:
             errors.append(
                 SiteError(
                     doc.path,
                     None,
-                    f"the URL /{doc.slug}/ belongs to the site itself",
+                    f"the URL /{here.prefix}{doc.slug}/ belongs to the site itself",
                     "rename the file",
                 )
             )
-        url = urls.path(doc)
+        url = config.path(doc)
         if url in claimed:
             errors.append(
                 SiteError(
@@ -154,14 +234,15 @@ def build_site(config: Config, docs: list[Document], drafts: bool = False) -> Si
             )
         claimed.setdefault(url, doc)
     help_page = config.help_page
-    if not any(d.kind == "page" and d.slug == help_page for d in published):
+    pages = tuple(d for d in published if d.kind == "page")
+    if Site(config, (), (), pages, ()).page(help_page) is None:
+        if config.is_default:
+            message, hint = "", f"add content/pages/{help_page}.md or change help_page"
+        else:
+            message = f" in language '{config.language}'"
+            hint = f"add a page to content/{config.language}/pages/ with translates: pages/{help_page}.md"
         errors.append(
-            SiteError(
-                "site.toml",
-                None,
-                f"help_page '{help_page}' has no page",
-                f"add content/pages/{help_page}.md or change help_page",
-            )
+            SiteError("site.toml", None, f"help_page '{help_page}' has no page{message}", hint)
         )
     if errors:
         raise BuildError(errors)
@@ -202,8 +283,11 @@ def with_html(
             for d in docs
         )
 
-    return Site(
-        site.config, resolved(site.articles), resolved(site.faqs), resolved(site.pages), site.drafts
+    return replace(
+        site,
+        articles=resolved(site.articles),
+        faqs=resolved(site.faqs),
+        pages=resolved(site.pages),
     )
 
 

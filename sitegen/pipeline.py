@@ -1,6 +1,7 @@
 """The build, top to bottom. ``load`` reads, checks and renders; ``build_into`` writes.
 
-    load:       site.toml -> templates -> content files -> the site model -> links -> pages
+    load:       site.toml -> templates -> catalogs -> content files -> the site model (one
+                edition per language) -> links -> pages
     build_into: a staging folder <- pages, hosting files, static files, search index -> swap
 
 Each stage is one call below; parallel work happens inside two of them (content.load_all and
@@ -15,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import content, files, links, model, render, search, uptodate, urls, write
+from . import content, files, i18n, links, model, render, search, uptodate, urls, write
 from .cache import DocumentCache
 from .config import Config, load_config, url_problem
 from .document import Document
@@ -28,13 +29,23 @@ class Loaded:
     """Everything checked and rendered in memory, before a byte is written."""
 
     config: Config
-    site: model.Site
+    sites: tuple[model.Site, ...]  # one edition per language, the default language's first
     pages: dict[str, render.Page]  # output path -> its digest and ids
     docs: tuple[Document, ...]  # every valid content file, drafts too, in discovery order
     html: dict[str, str]  # document path -> body HTML with links resolved
     anchors: dict[str, tuple[links.AnchorCheck, ...]]  # document path -> its #anchor links
     env: Any  # the Jinja2 environment, templates compiled
     static: files.Tree  # the static files to copy
+    translations: dict[str, Any]  # language code -> its words (gettext translations)
+
+    @property
+    def site(self) -> model.Site:
+        """The default language's edition."""
+        return self.sites[0]
+
+    def search_records(self) -> list[tuple[str, str]]:
+        """Every edition's search-only pages (see search.index)."""
+        return [record for site in self.sites for record in Structured(site).search_records()]
 
 
 def build(
@@ -72,7 +83,7 @@ def build_into(
         if search_index:
             # Pagefind's index, before the swap, so it goes live with its pages; each FAQ answer
             # is a record of its own, found as itself rather than as part of the FAQ page.
-            search.index(folder, Structured(loaded.site).search_records())
+            search.index(folder, loaded.search_records())
     return loaded
 
 
@@ -114,33 +125,37 @@ def load(
     read, for serve's incremental rebuilds."""
     config = _config(root, base_url, repo)  # site.toml, checked
     env = _templates(root, config)  # templates/, walked and compiled
+    codes = [e.language for e in config.editions()]
+    words, errors = i18n.load(root, codes, env)  # locales/: each language's catalog, complete
     cache = DocumentCache(root) if use_cache else None
-    docs, errors, failed = content.load_all(config, cache)  # content/ -> Documents, on all cores
+    docs, problems, failed = content.load_all(config, cache)  # content/ -> Documents, all cores
+    errors.extend(problems)
     if cache is not None and save_cache:
         cache.save()  # what was parsed, even if the site has errors: the next build reuses it
     static = files.walk(root, "static")  # static/, walked (links into it are checked)
     errors.extend(static.errors)
-    site = _site(config, docs, drafts, errors)  # the published documents, ordered and grouped
-    html, anchors, problems = links.resolve_all(site, site.documents, static, failed)  # links
+    sites = _sites(config, docs, drafts, errors)  # per language: documents, ordered, grouped
+    every = [doc for site in sites for doc in site.documents]
+    html, anchors, problems = links.resolve_all(sites, every, static, failed)  # links
     if errors or problems:
         raise BuildError(errors + problems)
-    site = model.with_html(site, html)  # each body with its links pointing at page URLs
-    pages = render.write_pages(site, env, build_time(site), into, record_reads)  # all cores
+    sites = tuple(model.with_html(s, html) for s in sites)  # links now point at page URLs
+    pages = render.write_pages(sites, env, words, build_time(sites), into, record_reads)
     checks = [a for group in anchors.values() for a in group]
     errors = render.repeated_ids(pages) + links.check_anchors(checks, ids_by_url(pages))
     if errors:  # #anchors, checked against the rendered pages
         raise BuildError(errors)
-    return Loaded(config, site, pages, tuple(docs), html, anchors, env, static)
+    return Loaded(config, sites, pages, tuple(docs), html, anchors, env, static, words)
 
 
 def draft_links(loaded: Loaded) -> list[SiteError]:
     """The link problems of drafts, which builds leave out (``check`` reports them, so an
     editor sees them before publishing, not after): checked as if the drafts were published."""
-    drafts = loaded.site.drafts
+    drafts = [d for site in loaded.sites for d in site.drafts]
     if not drafts:
         return []
     try:
-        with_drafts = model.build_site(loaded.config, list(loaded.docs), drafts=True)
+        with_drafts = model.build_editions(loaded.config, list(loaded.docs), drafts=True)
     except BuildError as exc:  # a draft that claims a URL already taken, and the like
         problems = exc.errors
     else:
@@ -181,19 +196,22 @@ def _templates(root: Path, config: Config) -> Any:
     return env
 
 
-def _site(config: Config, docs: list[Document], drafts: bool, errors: list[SiteError]) -> Any:
+def _sites(
+    config: Config, docs: list[Document], drafts: bool, errors: list[SiteError]
+) -> tuple[model.Site, ...]:
     try:
-        return model.build_site(config, docs, drafts=drafts)
+        return model.build_editions(config, docs, drafts=drafts)
     except BuildError as exc:
         raise BuildError(errors + exc.errors) from None
 
 
-def build_time(site: model.Site) -> datetime:
+def build_time(sites: tuple[model.Site, ...]) -> datetime:
     """SOURCE_DATE_EPOCH when set; otherwise the newest content date, so output is reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=UTC)
-    newest = site.last_modified
+    dates = [site.last_modified for site in sites if site.last_modified]
+    newest = max(dates) if dates else None
     if newest is None:
         return datetime(1970, 1, 1, tzinfo=UTC)
     return datetime(newest.year, newest.month, newest.day, tzinfo=UTC)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
-import textstat
-
+from . import readability
+from .config import Quality
 from .document import Document, Source
 from .errors import SiteError
 from .markup import plain_text
@@ -31,9 +33,9 @@ def readable_text(fragment: str) -> str:
     return re.sub(r"([.!?:;])\s*\.\s", r"\1 ", text)
 
 
-def grade(fragment: str) -> float:
-    """Flesch-Kincaid grade of an HTML fragment's prose."""
-    return float(textstat.flesch_kincaid_grade(readable_text(fragment)))
+def readability_of(fragment: str, formula: str, language: str) -> float:
+    """The readability score of an HTML fragment's prose (see readability.FORMULAS)."""
+    return readability.score(readable_text(fragment), formula, language)
 
 
 PLACEHOLDER = "TODO"
@@ -190,11 +192,73 @@ def _source_problems(doc: Document) -> list[SiteError]:
     return errors
 
 
+HARD = "use shorter sentences and everyday words"
+
+
+def too_hard(score: float, q: Quality, median: bool) -> bool:
+    """Whether a readability score (or the median of a language's articles) misses the target."""
+    if readability.easier_is_higher(q.readability):
+        return score < (q.min_median_score if median else q.min_score)
+    return score > (q.max_median_grade if median else q.max_grade)
+
+
+def _readability_problem(score: float, q: Quality, median: bool) -> str:
+    what = "median " if median else ""
+    if readability.easier_is_higher(q.readability):
+        limit = q.min_median_score if median else q.min_score
+        return f"{what}readability ({q.readability}) {score:.1f} is below {limit:g}"
+    limit = q.max_median_grade if median else q.max_grade
+    return f"{what}reading grade {score:.1f} is above {limit:g}"
+
+
+def translations(
+    sites: Sequence[Site], today: date
+) -> tuple[list[SiteError], list[SiteError], list[SiteError]]:
+    """What the translations need, as (notes, warnings, errors): each page with no
+    translation in a language (a note); each translation older than its original's last
+    change (a warning; under --strict an error once the original has waited longer than the
+    review interval)."""
+    notes: list[SiteError] = []
+    warnings: list[SiteError] = []
+    errors: list[SiteError] = []
+    if len(sites) < 2:
+        return notes, warnings, errors
+    home = sites[0]
+    for original in home.documents:
+        versions = home.versions(original)
+        for site in sites[1:]:
+            code = site.config.language
+            translation = versions.get(code)
+            if translation is None:
+                notes.append(
+                    SiteError(
+                        original.path,
+                        None,
+                        f"no translation in '{code}' yet",
+                        f'python build.py new {original.kind} "..." --lang {code} --translates {original.path}',
+                    )
+                )
+                continue
+            changed, translated = original.modified or original.reviewed, translation.modified
+            if changed and translated and translated < changed:
+                waited = (today - changed).days
+                problem = SiteError(
+                    translation.path,
+                    translation.line("updated") or translation.line("translates"),
+                    f"the translation ({translated}) is older than its original's last change "
+                    f"({changed}, {original.path})",
+                    "bring the changes over, then set 'updated' to that day",
+                )
+                limit = site.config.quality.max_review_age_days
+                (errors if waited > limit else warnings).append(problem)
+    return notes, warnings, errors
+
+
 def check(site: Site, today: date) -> list[SiteError]:
     """Every miss of the [quality] targets, as editor-facing errors."""
     q = site.config.quality
     errors: list[SiteError] = []
-    grades: dict[str, float] = {}
+    scores: dict[str, float] = {}
 
     for doc in site.documents:
         for key in ("published", "updated", "reviewed"):
@@ -244,25 +308,14 @@ def check(site: Site, today: date) -> list[SiteError]:
                     "list the studies the article relies on under 'sources'",
                 )
             )
-        grades[doc.path] = grade(doc.body.html)
-        if grades[doc.path] > q.max_grade:
+        scores[doc.path] = readability_of(doc.body.html, q.readability, site.config.language)
+        if too_hard(scores[doc.path], q, median=False):
             errors.append(
-                SiteError(
-                    doc.path,
-                    None,
-                    f"reading grade {grades[doc.path]:.1f} is above {q.max_grade:g}",
-                    "use shorter sentences and everyday words",
-                )
+                SiteError(doc.path, None, _readability_problem(scores[doc.path], q, False), HARD)
             )
-    if grades and statistics.median(grades.values()) > q.max_median_grade:
-        errors.append(
-            SiteError(
-                "content/articles",
-                None,
-                f"median reading grade {statistics.median(grades.values()):.1f} "
-                f"is above {q.max_median_grade:g}",
-            )
-        )
+    if scores and too_hard(median := statistics.median(scores.values()), q, median=True):
+        folder = posixpath.dirname(next(iter(scores)))
+        errors.append(SiteError(folder, None, _readability_problem(median, q, True), HARD))
     for faq in site.faqs:
         if faq.body.words > MAX_FAQ_WORDS:
             errors.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import hashlib
 import math
 import os
@@ -11,13 +12,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from . import document, files, frontmatter, parallel, urls, write
+from . import document, files, frontmatter, i18n, parallel, urls, write
 from .config import Config
 from .document import Document
 from .errors import BuildError, SiteError, display_path
@@ -60,6 +61,7 @@ def make_env(config: Config, templates: Path, tree: files.Tree) -> jinja2.Enviro
     loader = WalkedLoader(templates, tree)
     env = jinja2.Environment(
         loader=loader,
+        extensions=["jinja2.ext.i18n"],  # {{ _("phrase") }}: see i18n.py
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -76,20 +78,30 @@ def make_env(config: Config, templates: Path, tree: files.Tree) -> jinja2.Enviro
         "ensure_ascii": False,
         "separators": (",", ":"),
     }
-    env.globals.update(
-        range=_capped_range,
-        config=config,
-        url=lambda target="home", name="": config.url(urls.path(target, name)),
-        abs_url=lambda target="home", name="": config.abs_url(urls.path(target, name)),
-        page_of=urls.Entry,
-        review_due=lambda doc: review_due(doc, config),
-    )
-    env.filters.update(long_date=long_date, reading_minutes=reading_minutes, smart=smarten_text)
+    env.install_null_translations(newstyle=True)  # each edition installs its own: prepare()
+    env.globals.update(range=_capped_range)
+    env.filters.update(reading_minutes=reading_minutes, smart=smarten_text)
+    _bind(env, config)
     return env
 
 
-def long_date(value: date | datetime) -> str:
-    return f"{value.day} {value:%B %Y}"
+def _bind(env: jinja2.Environment, config: Config) -> None:
+    """The helpers that depend on the edition's settings: links, dates, review dates."""
+    env.globals.update(
+        config=config,
+        url=lambda target="home", name="": config.url(config.path(target, name)),
+        abs_url=lambda target="home", name="": config.abs_url(config.path(target, name)),
+        page_of=lambda kind, name="", subject=None: urls.Entry(
+            kind, name, subject, config.locale()
+        ),
+        review_due=lambda doc: review_due(doc, config),
+        language_in=lambda code: i18n.language_name(code, config.language),
+        og_locale=i18n.og_locale,
+        editions=config.editions(),
+    )
+    env.filters["long_date"] = lambda value: i18n.long_date(
+        value, config.language, config.date_format
+    )
 
 
 def reading_minutes(doc: Document) -> int:
@@ -183,30 +195,76 @@ def compile_templates(env: jinja2.Environment) -> None:
             pass
 
 
-def prepare(env: jinja2.Environment, site: Site, build_time: datetime) -> None:
-    """Bind this build's site and data helpers to the environment's globals."""
+def prepare(
+    env: jinja2.Environment,
+    site: Site,
+    build_time: datetime,
+    translations: gettext.NullTranslations | None = None,
+) -> None:
+    """Bind one edition's site, words (``translations``) and data helpers to the
+    environment's globals."""
+    _bind(env, site.config)
+    env.install_gettext_translations(  # type: ignore[attr-defined]
+        translations or gettext.NullTranslations(), newstyle=True
+    )
     env.globals["site"] = site
     env.globals["help_page"] = site.page(site.config.help_page)
+    env.globals["alternates"] = lambda page: alternates(site, page)
     env.globals.update(Structured(site).globals())
     env.globals["build_time"] = build_time.astimezone(UTC)
 
 
+@dataclass(frozen=True)
+class Alternate:
+    """A page's version in one language: where it is, or (``exists`` false) that language's
+    home page, which the language switcher offers instead."""
+
+    code: str
+    name: str  # the language's name in itself
+    path: str  # the page's URL relative to the root
+    exists: bool
+
+
+def alternates(site: Site, page: urls.Entry) -> list[Alternate]:
+    """``page`` in every language of the site, in the order site.toml declares them; for a
+    site in one language, none."""
+    config = site.config
+    if len(config.languages) < 2:
+        return []
+    found = []
+    versions = site.versions(page.subject) if page.kind in ("article", "page") else None
+    for lang in config.languages:
+        edition = config.edition(lang.code)
+        if versions is None:
+            path, exists = urls.path(page.kind, page.name, edition.locale()), True
+        elif lang.code in versions:
+            path, exists = config.path(versions[lang.code]), True
+        else:
+            path, exists = edition.path("home"), False
+        found.append(Alternate(lang.code, lang.name, path, exists))
+    return found
+
+
 def write_pages(
-    site: Site,
+    sites: tuple[Site, ...],
     env: jinja2.Environment,
+    translations: dict[str, gettext.NullTranslations],
     build_time: datetime,
     into: Path | None,
     record: bool = False,
 ) -> dict[str, Page]:
-    """Render every page of ``site`` (on all cores: parallel.fork_map) and write each into the
-    folder ``into`` (nowhere without it); return them by output path, each with what it read
-    when ``record`` is set (see document.recording). Raise BuildError naming the template file
-    and line of each failure."""
-    prepare(env, site, build_time)
-    pages = urls.pages(site)
-    _timed_out.clear()
-    state = (env, site, into, record)
-    return _collected(pages, parallel.fork_map(_render_and_write, pages, state))
+    """Render every page of every edition in ``sites`` (on all cores: parallel.fork_map) and
+    write each into the folder ``into`` (nowhere without it); return them by output path, each
+    with what it read when ``record`` is set (see document.recording). Raise BuildError naming
+    the template file and line of each failure."""
+    written: dict[str, Page] = {}
+    for site in sites:
+        prepare(env, site, build_time, translations.get(site.config.language))
+        pages = urls.pages(site)
+        _timed_out.clear()
+        state = (env, site, into, record)
+        written.update(_collected(pages, parallel.fork_map(_render_and_write, pages, state)))
+    return written
 
 
 def render_pages(

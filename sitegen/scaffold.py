@@ -10,9 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from . import write
+from . import frontmatter, write
 from .config import Config
 from .errors import BuildError, SiteError
+from .fields import FOLDERS, TRANSLATES_RE
 from .quality import PLACEHOLDER, PLACEHOLDER_DOI
 from .schema import control_problem
 from .suggest import did_you_mean
@@ -59,7 +60,6 @@ draft: true
 {placeholder}: write the page.
 """,
 }
-FOLDERS = {"article": "articles", "faq": "faq", "page": "pages"}
 TITLE_KEYS = {"article": "title", "faq": "question", "page": "title"}
 
 
@@ -70,9 +70,22 @@ def slugify(title: str) -> str:
     return re.sub(r"-{2,}", "-", slug)[:80].strip("-")
 
 
-def new_file(config: Config, kind: str, title: str, topic: str | None, today: date) -> Path:
+def new_file(
+    config: Config,
+    kind: str,
+    title: str,
+    topic: str | None,
+    today: date,
+    lang: str | None = None,
+    translates: str | None = None,
+) -> Path:
     """Write content/<folder>/<slug>.md for a new article, FAQ entry or page, marked as a draft,
-    and return its path; never overwrite a file."""
+    and return its path; never overwrite a file. With ``lang``, the file goes in that
+    language's folder, content/<lang>/<folder>/; with ``translates`` (the original's file) it
+    starts as the original: its topics, its sources and its text, to translate."""
+    original = _original(config, kind, lang, translates)
+    if original is not None and topic is None:
+        topic = ", ".join(original.meta.get("topics") or []) or None
     slug = slugify(title)
     if not slug:
         raise BuildError(
@@ -109,22 +122,24 @@ def new_file(config: Config, kind: str, title: str, topic: str | None, today: da
         raise BuildError(
             [SiteError("--topic", None, "pages have no topics", "leave out --topic for a page")]
         )
-    if topic is not None and topic not in topic_ids:
-        raise BuildError(
-            [SiteError("--topic", None, f"unknown topic '{topic}'", did_you_mean(topic, topic_ids))]
-        )
-    folder = config.root / "content" / FOLDERS[kind]
+    for one in (topic or "").split(", ") if topic else ():
+        if one not in topic_ids:
+            raise BuildError(
+                [SiteError("--topic", None, f"unknown topic '{one}'", did_you_mean(one, topic_ids))]
+            )
+    where = f"content/{lang}/{FOLDERS[kind]}" if lang else f"content/{FOLDERS[kind]}"
+    folder = config.root / where
     path = folder / f"{slug}.md"
-    shown = f"content/{FOLDERS[kind]}/{slug}.md"
+    shown = f"{where}/{slug}.md"
     real = os.path.realpath(folder)
     if not (real == str(config.root) or real.startswith(str(config.root) + os.sep)):
         raise BuildError(
             [
                 SiteError(
-                    f"content/{FOLDERS[kind]}",
+                    where,
                     None,
                     "symbolic link points outside the project; nothing was written",
-                    f"make content/{FOLDERS[kind]} a folder of the project",
+                    f"make {where} a folder of the project",
                 )
             ]
         )
@@ -149,6 +164,8 @@ def new_file(config: Config, kind: str, title: str, topic: str | None, today: da
         placeholder=PLACEHOLDER,
         placeholder_doi=PLACEHOLDER_DOI,
     )
+    if original is not None:
+        text = _translation(text, kind, original, str(translates), config, lang or "")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         write.replace_file(path, text.encode("utf-8"), overwrite=False)
@@ -163,8 +180,81 @@ def new_file(config: Config, kind: str, title: str, topic: str | None, today: da
                     shown,
                     None,
                     f"could not write the file: {exc.strerror}; nothing was written",
-                    f"check that content/{FOLDERS[kind]}/ is writable and the disk has room",
+                    f"check that {where}/ is writable and the disk has room",
                 )
             ]
         ) from None
     return path
+
+
+def _original(
+    config: Config, kind: str, lang: str | None, translates: str | None
+) -> frontmatter.Parsed | None:
+    """The file a new translation translates, read; None when it is not a translation."""
+    further = [language.code for language in config.languages[1:]]
+    if lang is not None and lang not in further:
+        hint = f"add one of: {', '.join(further)}" if further else "declare it in site.toml first"
+        raise BuildError([SiteError("--lang", None, f"'{lang}' is not a further language", hint)])
+    if translates is None:
+        return None
+    if lang is None:
+        raise BuildError(
+            [
+                SiteError(
+                    "--translates",
+                    None,
+                    "a translation needs --lang",
+                    f"add --lang {further[0] if further else 'es'}",
+                )
+            ]
+        )
+    match = TRANSLATES_RE.match(translates)
+    shown = f"content/{match.group(1)}/{match.group(2)}.md" if match else translates
+    if not match or match.group(1) != FOLDERS[kind]:
+        raise BuildError(
+            [
+                SiteError(
+                    "--translates",
+                    None,
+                    f"'{translates}' is not a file in content/{FOLDERS[kind]}/",
+                    f"e.g. --translates {FOLDERS[kind]}/my-{kind}.md",
+                )
+            ]
+        )
+    try:
+        raw = (config.root / shown).read_bytes()
+    except OSError:
+        raise BuildError(
+            [SiteError("--translates", None, f"no such file: {shown}", "name the original's file")]
+        ) from None
+    return frontmatter.split(frontmatter.decode(raw, shown), shown)
+
+
+def _translation(
+    text: str, kind: str, original: frontmatter.Parsed, translates: str, config: Config, lang: str
+) -> str:
+    """A new translation's text: the draft's front matter with 'translates' and the original's
+    sources, and the original's text to translate below a placeholder line."""
+    head, _, _ = text.partition("\n---\n")
+    head = re.sub(r"(?ms)^sources:\n(?:  .*\n?)*", "", head + "\n").rstrip("\n")
+    head = head.replace("\ndraft: true", "")
+    match = TRANSLATES_RE.match(translates)
+    assert match is not None
+    lines = [head, f"translates: {match.group(1)}/{match.group(2)}.md"]
+    if original.meta.get("sources"):
+        lines.append(
+            yaml.safe_dump(
+                {"sources": original.meta["sources"]},
+                allow_unicode=True,
+                sort_keys=False,
+                width=1_000_000,
+            ).rstrip("\n")
+        )
+    lines += ["draft: true", "---"]
+    name = next(language.name for language in config.languages if language.code == lang)
+    return (
+        "\n".join(lines)
+        + f"\n{PLACEHOLDER}: translate the text below into {name} for its readers (the same"
+        " facts, no stronger, with links to this language's pages), then remove this line.\n\n"
+        + original.body.lstrip("\n")
+    )

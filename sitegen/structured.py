@@ -44,7 +44,7 @@ class Structured:
                 "@type": "ListItem",
                 "position": n,
                 "name": label,
-                "item": self.config.abs_url(urls.path(target)),
+                "item": self.config.abs_url(self.config.path(target)),
             }
             for n, (label, target) in enumerate(trail, start=1)
         ]
@@ -61,7 +61,7 @@ class Structured:
             "headline": doc.title,
             "name": doc.title,
             "description": doc.summary,
-            "url": self.config.abs_url(urls.path(doc)),
+            "url": self.config.abs_url(self.config.path(doc)),
             "inLanguage": self.config.language,
             "datePublished": doc.published.isoformat() if doc.published else None,
             "dateModified": (doc.modified or doc.published).isoformat() if doc.published else None,
@@ -92,7 +92,7 @@ class Structured:
         return {
             "@context": SCHEMA_ORG,
             "@type": "FAQPage",
-            "url": self.config.abs_url(urls.path("faq")),
+            "url": self.config.abs_url(self.config.path("faq")),
             "mainEntity": [
                 {
                     "@type": "Question",
@@ -115,7 +115,7 @@ class Structured:
         shows each answer on its own and links to it on the FAQ page (see search.index)."""
         records = []
         for doc in self.site.faqs:
-            url = html.escape(self.config.url(urls.path(doc)), quote=True)
+            url = html.escape(self.config.url(self.config.path(doc)), quote=True)
             question = html.escape(doc.title)
             records.append(
                 (
@@ -165,11 +165,10 @@ class Structured:
         """Where GitHub edits the document's source file (a fork of it, for most editors)."""
         return f"{self.config.repo_url}/edit/{quote(self.config.branch)}/{quote(doc.path)}"
 
-    def report_url(self, doc: Document) -> str:
-        """A new issue about the page, its title and address filled in."""
-        title = quote(f"Problem on: {doc.title}")
-        body = quote(f"Page: {self.config.abs_url(urls.path(doc))}\n\nWhat is wrong:\n")
-        return f"{self.config.repo_url}/issues/new?title={title}&body={body}"
+    def report_url(self, title: str, body: str) -> str:
+        """A new issue about a page, its title and first words filled in (in the page's
+        language: the template gives them)."""
+        return f"{self.config.repo_url}/issues/new?title={quote(title)}&body={quote(body)}"
 
     def globals(self) -> dict[str, Any]:
         return {

@@ -4,11 +4,15 @@ reserves. Nothing else in the generator or its templates spells a URL; everythin
 URLs are relative to the site root ("" is the home page, "articles/x/" an article); the config's
 ``url()`` and ``abs_url()`` put the base path or address in front. A page whose URL ends in "/"
 is written as that folder's index.html, as GitHub Pages and every static host serve it.
+
+A site in several languages has one edition per language. The default language's pages have
+the URLs above; each further language's live under its code, with its own words for the path
+segments where site.toml gives them (a Locale): "es/articulos/x/" for "articles/x/".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 # kind -> URL pattern; "{}" is filled with the slug, topic id or file name.
@@ -29,6 +33,14 @@ PATTERNS: dict[str, str] = {
     "search_index": "pagefind/{}",  # written by Pagefind
 }
 
+# Kinds every language has once for itself; the rest are the site's, once (robots.txt, the
+# static files and the search index, which Pagefind splits by language inside).
+EDITION_KINDS = frozenset(PATTERNS) - {"robots", "static", "search_index"}
+# The path segments a language may put in its own words (site.toml: segments).
+SEGMENTS = frozenset(
+    p.split("/")[0] for k, p in PATTERNS.items() if k in EDITION_KINDS and "/" in p
+) - {"{}"}
+
 # Which kind of page shows each kind of document.
 DOCUMENT_KINDS = {"article": "article", "faq": "faq_entry", "page": "page"}
 
@@ -37,24 +49,55 @@ RESERVED = frozenset(
     p.split("/")[0] for p in PATTERNS.values() if "/" in p and not p.startswith("{")
 )
 
+
 INDEX = "index.html"  # the file a folder URL is served from
 # Pages written only for the search index (one per FAQ answer), removed once it is built.
 SEARCH_RECORDS = "search-records"
 
 
-def path(kind: Any, name: str = "") -> str:
+@dataclass(frozen=True)
+class Locale:
+    """Where one language's edition lives: its folder ("" for the default language, "es/"),
+    its words for path segments ({"articles": "articulos"}) and for topic ids in URLs."""
+
+    prefix: str = ""
+    segments: dict[str, str] = field(default_factory=dict, hash=False)
+    topic_slugs: dict[str, str] = field(default_factory=dict, hash=False)
+
+    def pattern(self, kind: str) -> str:
+        pattern = PATTERNS[kind]
+        if kind not in EDITION_KINDS or not self.prefix:
+            return pattern
+        first, slash, rest = pattern.partition("/")
+        return self.prefix + (self.segments.get(first, first) + slash + rest if slash else first)
+
+
+DEFAULT = Locale()
+
+
+def reserved(locale: Locale) -> set[str]:
+    """The names a standalone page cannot take in the edition of ``locale``: those its own
+    pages use in its folder (and, in the default language's, the site's at the root)."""
+    if not locale.prefix:
+        return set(RESERVED)
+    return {locale.segments.get(s, s) for s in SEGMENTS}
+
+
+def path(kind: Any, name: str = "", locale: Locale = DEFAULT) -> str:
     """The URL of a page, relative to the site root: ``path("topic", "trust")`` is
-    "topics/trust/"; ``path(doc)`` is a document's page (an FAQ entry's section);
-    ``path(entry)`` an Entry's."""
+    "topics/trust/"; ``path(doc, locale=...)`` is a document's page (an FAQ entry's section),
+    in the edition of ``locale``; ``path(entry)`` an Entry's (it knows its edition)."""
     if type(kind) is Entry:  # type(), not isinstance: a Document's __class__ is a read
-        return path(kind.kind, kind.name)
+        return path(kind.kind, kind.name, kind.locale)
     if type(kind) is not str:  # a Document
-        return PATTERNS[DOCUMENT_KINDS[kind.kind]].format(kind.slug)
-    pattern = PATTERNS[kind]
+        return locale.pattern(DOCUMENT_KINDS[kind.kind]).format(kind.slug)
+    pattern = locale.pattern(kind)
     if ("{}" in pattern) != bool(name):
         raise ValueError(
             f"the URL of a {kind!r} page " + ("needs a name" if name else "takes none")
         )
+    if kind == "topic":
+        name = locale.topic_slugs.get(name, name)
     return pattern.format(name)
 
 
@@ -92,10 +135,11 @@ class Entry:
     kind: str
     name: str = ""
     subject: Any = None  # the Document or topic group the page shows, if any
+    locale: Locale = DEFAULT  # the edition it belongs to
 
     @property
     def url(self) -> str:
-        return path(self.kind, self.name)
+        return path(self.kind, self.name, self.locale)
 
     @property
     def output(self) -> str:
@@ -103,11 +147,15 @@ class Entry:
 
 
 def pages(site: Any) -> list[Entry]:
-    """Every page of ``site`` (a model.Site), in the order they are built."""
-    entries = [Entry("home"), Entry("topics")]
-    entries += [Entry("topic", group.topic.id, group) for group in site.groups]
-    entries.append(Entry("faq"))
-    entries += [Entry("article", doc.slug, doc) for doc in site.articles]
-    entries += [Entry("page", doc.slug, doc) for doc in site.pages]
-    entries += [Entry(kind) for kind in ("search", "not_found", "feed", "sitemap", "robots")]
+    """Every page of ``site`` (a model.Site: one language's edition), in the order they are
+    built; the site-wide robots.txt comes with the default language's."""
+    here = site.config.locale()
+    entries = [Entry("home", locale=here), Entry("topics", locale=here)]
+    entries += [Entry("topic", group.topic.id, group, here) for group in site.groups]
+    entries.append(Entry("faq", locale=here))
+    entries += [Entry("article", doc.slug, doc, here) for doc in site.articles]
+    entries += [Entry("page", doc.slug, doc, here) for doc in site.pages]
+    entries += [Entry(k, locale=here) for k in ("search", "not_found", "feed", "sitemap")]
+    if not here.prefix:
+        entries.append(Entry("robots"))
     return entries

@@ -21,7 +21,11 @@ function show(results, query) {
     statusLine.textContent = "";
     return;
   }
-  statusLine.textContent = results.length === 1 ? "1 result" : `${results.length} results`;
+  // the words come from the page, in its language (search.html)
+  statusLine.textContent =
+    results.length === 1
+      ? form.dataset.oneResult
+      : form.dataset.results.replace("{count}", results.length);
   for (const data of results) {
     const item = document.createElement("li");
     const link = document.createElement("a");

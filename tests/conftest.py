@@ -18,7 +18,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 def make_site(
     dest: Path, fixture: str = "valid", files: dict[str, str | bytes] | None = None
 ) -> Path:
-    """Copy a fixture site (with the project's templates and static files) to ``dest``.
+    """Copy a fixture site (with the project's templates, static files and catalogs) to ``dest``.
 
     ``files`` overlays or adds files (path -> text or bytes); a value of "" with a name ending in
     "!delete" removes that file instead.
@@ -27,6 +27,8 @@ def make_site(
     for folder in ("templates", "static"):
         if not (dest / folder).exists():
             shutil.copytree(REPO / folder, dest / folder)
+    # the project's catalogs, beside any of the fixture's own (a language only it has)
+    shutil.copytree(REPO / "locales", dest / "locales", dirs_exist_ok=True)
     for rel, data in (files or {}).items():
         target = dest / rel.removesuffix("!delete")
         if rel.endswith("!delete"):

@@ -104,10 +104,10 @@ def test_search_returns_results(browser, origin):
     page.close()
 
 
-def search_results(browser, origin, query: str) -> list[str]:
-    """The addresses the search page lists for ``query``, best first."""
+def search_results(browser, origin, query: str, search: str = "search/") -> list[str]:
+    """The addresses the search page (at ``search``) lists for ``query``, best first."""
     page = browser.new_page()
-    page.goto(origin[0] + "search/?q=" + query.replace(" ", "+"))
+    page.goto(origin[0] + search + "?q=" + query.replace(" ", "+"))
     page.wait_for_selector("#search-results li a", timeout=10000)
     links = page.eval_on_selector_all(
         "#search-results li a", "els => els.map(e => e.getAttribute('href'))"

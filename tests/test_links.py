@@ -18,7 +18,7 @@ def site_of(root):
 
 def test_md_links_become_page_urls_under_the_base_path(tmp_path):
     site, static = site_of(make_site(tmp_path / "site"))
-    html, anchors, errors = links.resolve_all(site, site.documents, static)
+    html, anchors, errors = links.resolve_all((site,), site.documents, static)
     assert errors == []
     first = html["content/articles/first-article.md"]
     base = site.config.base_path
@@ -47,7 +47,7 @@ def test_a_missing_file_gets_a_did_you_mean(tmp_path):
                "See [it](../articles/second-artcle.md).\n"},
     )  # fmt: skip
     site, static = site_of(root)
-    _, _, errors = links.resolve_all(site, site.documents, static)
+    _, _, errors = links.resolve_all((site,), site.documents, static)
     assert [str(e).split("\n")[0] for e in errors] == [
         "content/pages/about.md:5: link to '../articles/second-artcle.md': no such file "
         "(content/articles/second-artcle.md)"

@@ -29,9 +29,15 @@ def html_pages(out: Path) -> list[Path]:
     return sorted(out.rglob("*.html"))
 
 
-def test_output_matches_golden_files(tmp_path):
-    """Set UPDATE_GOLDEN=1 to rewrite tests/fixtures/golden after an intended change."""
-    out = build(make_site(tmp_path / "site"), tmp_path / "out")
+@pytest.mark.parametrize(
+    ("fixture", "golden"),
+    [("valid", GOLDEN), ("bilingual", FIXTURES / "golden-bilingual")],
+    ids=["one-language", "two-languages"],
+)
+def test_output_matches_golden_files(tmp_path, fixture, golden):
+    """Set UPDATE_GOLDEN=1 to rewrite tests/fixtures/golden* after an intended change."""
+    GOLDEN = golden  # noqa: N806  (the folder of this fixture's expected output)
+    out = build(make_site(tmp_path / "site", fixture), tmp_path / "out")
     produced = {
         p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()
     }

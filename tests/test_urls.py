@@ -68,6 +68,8 @@ def places_spelling_urls() -> set[str]:
         for expression in jinja.findall(template.read_text(encoding="utf-8")):
             for match in literal.finditer(expression):
                 text = match.group(1) or match.group(2) or ""
+                if "<" in text:  # a phrase with its markup, for translation: not a URL
+                    continue
                 if "/" in text or (spells_url(text) and text not in TEMPLATE_NAMES):
                     places.add(f"templates/{template.name}")
     return places

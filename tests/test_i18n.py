@@ -1,0 +1,347 @@
+"""Sites in several languages: editions under /<code>/, translations paired both ways, the
+interface from gettext catalogs, dates from Babel, and the editor's checks. The fixture sites
+are bilingual (English and Spanish) and trilingual (plus German, which nothing in the code
+knows about: it proves no language is wired in)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sitegen import pipeline, quality
+from sitegen.errors import BuildError
+
+from .conftest import make_site
+
+HREFLANG_RE = re.compile(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">')
+SWITCH_RE = re.compile(
+    r'<nav class="language-switch".*?</nav>', re.S
+)  # the visible language switcher
+
+
+def build(tmp_path: Path, fixture: str, files: dict | None = None) -> Path:
+    site = make_site(tmp_path / "site", fixture, files)
+    out = tmp_path / "out"
+    pipeline.build(site, out, search_index=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def trilingual(tmp_path_factory) -> Path:
+    return build(tmp_path_factory.mktemp("tri"), "trilingual")
+
+
+def pages(out: Path, base: str = "https://example.org/") -> dict[str, str]:
+    """Every HTML page by its URL (``base`` + its path), the 404 pages left out."""
+    return {
+        base + p.relative_to(out).as_posix().removesuffix("index.html"): p.read_text()
+        for p in sorted(out.rglob("*.html"))
+        if p.name != "404.html" and not p.relative_to(out).as_posix().startswith("pagefind/")
+    }
+
+
+def check_languages_and_alternates(out: Path, base: str, codes: set[str]) -> int:
+    """Every page of the site built into ``out`` (published at ``base``) has the right
+    ``<html lang>``, and every hreflang alternate is a page that points back; each link of the
+    language switcher is an alternate or a language's home page. Returns the pages seen."""
+    found = pages(out, base)
+    origin = base[: base.index("/", len("https://"))]  # https://host
+    for url, html in found.items():
+        code = url.removeprefix(base).split("/")[0]
+        lang = code if code in codes else "en"
+        assert f'<html lang="{lang}">' in html, url
+        alternates = dict(HREFLANG_RE.findall(html))
+        switch = SWITCH_RE.search(html)
+        for href, other in re.findall(
+            r'<a href="([^"]+)" hreflang="([^"]+)"', switch.group(0) if switch else ""
+        ):
+            target = origin + href
+            assert target in found, f"{url}: the switcher's {other} link {href} is no page"
+            assert alternates.get(other, base + other + "/") == target, url
+        if not alternates:
+            continue
+        assert alternates[lang] == url, url  # itself among them
+        assert alternates["x-default"] == alternates["en"], url
+        for other, target in alternates.items():
+            if other != "x-default":
+                back = dict(HREFLANG_RE.findall(found[target]))
+                assert back.get(lang) == url, f"{target} does not point back to {url}"
+    return len(found)
+
+
+def test_each_language_lives_under_its_code_with_its_own_words_for_paths(trilingual):
+    for path in (
+        "es/index.html",
+        "es/articulos/primer-articulo/index.html",
+        "es/temas/alfa/index.html",  # a topic's own slug
+        "es/temas/beta/index.html",  # or its id
+        "es/preguntas-frecuentes/index.html",
+        "es/buscar/index.html",
+        "es/ayuda/index.html",
+        "es/feed.xml",
+        "es/sitemap.xml",
+        "es/404.html",
+        "de/artikel/erster-artikel/index.html",
+        "de/fragen/index.html",
+    ):
+        assert (trilingual / path).is_file(), path
+    assert not (trilingual / "es/robots.txt").exists()  # one for the site, naming each sitemap
+    robots = (trilingual / "robots.txt").read_text()
+    for sitemap in ("", "es/", "de/"):
+        assert f"Sitemap: https://example.org/{sitemap}sitemap.xml\n" in robots
+
+
+def test_every_page_has_its_language_and_alternates_that_point_back(trilingual):
+    assert check_languages_and_alternates(trilingual, "https://example.org/", {"es", "de"}) == 26
+
+
+def test_the_switcher_goes_to_the_translation_or_says_it_goes_home(trilingual):
+    article = (trilingual / "articles/first-article/index.html").read_text()
+    switch = SWITCH_RE.search(article).group(0)
+    assert 'href="/es/articulos/primer-articulo/" hreflang="es" lang="es">Español</a>' in switch
+    assert 'href="/de/artikel/erster-artikel/" hreflang="de" lang="de">Deutsch</a>' in switch
+    untranslated = (trilingual / "articles/second-article/index.html").read_text()
+    switch = SWITCH_RE.search(untranslated).group(0)
+    assert 'href="/es/" hreflang="es" lang="es">Español</a> <span class="switch-note">' in switch
+    assert "has no translation yet" in switch
+    spanish = (trilingual / "es/articulos/primer-articulo/index.html").read_text()
+    assert 'aria-label="Idioma"' in SWITCH_RE.search(spanish).group(0)  # in the page's language
+
+
+def test_interface_dates_and_help_lines_are_the_editions_own(trilingual):
+    spanish = (trilingual / "es/articulos/primer-articulo/index.html").read_text()
+    assert "Saltar al contenido principal" in spanish and "Skip to main" not in spanish
+    assert "1 de febrero de 2026" in spanish  # Babel's long date in Spanish
+    assert "Llama al 999" in spanish and "Fixture Helpline" not in spanish
+    assert '"inLanguage":"es"' in spanish
+    assert '<meta property="og:locale" content="es_ES">' in spanish
+    german = (trilingual / "de/artikel/erster-artikel/index.html").read_text()
+    assert "1. Februar 2026" in german  # date_format "d. MMMM y"
+    assert 'href="tel:112"' in german and "Notruf" in german
+    assert "Original auf Englisch" in german  # the translation note, in German
+    feed = (trilingual / "es/feed.xml").read_text()
+    assert 'xml:lang="es"' in feed and "primer-articulo" in feed and "first-article" not in feed
+    sitemap = (trilingual / "es/sitemap.xml").read_text()
+    assert (
+        '<xhtml:link rel="alternate" hreflang="en" href="https://example.org/articles/first-article/"/>'
+        in sitemap
+    )
+
+
+def test_links_between_languages_and_into_translations_resolve(trilingual):
+    spanish = (trilingual / "es/articulos/primer-articulo/index.html").read_text()
+    assert 'href="/es/preguntas-frecuentes/#pregunta-uno"' in spanish
+    assert 'href="/articles/first-article/#section-one"' in spanish  # to the English original
+
+
+def test_a_page_named_settings_and_templates_find_in_every_language(trilingual):
+    # help_page = "get-help" names the English page; each edition links its own translation
+    assert 'class="help-link" href="/es/ayuda/"' in (trilingual / "es/index.html").read_text()
+    assert 'class="help-link" href="/de/hilfe/"' in (trilingual / "de/index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {
+                "content/es/faq/otra.md": "---\nquestion: ¿Otra?\ntopics: [alpha]\ntranslates: faq/nowhere.md\n---\nSí.\n"
+            },
+            "content/es/faq/otra.md:4: translates content/faq/nowhere.md, which does not exist",
+        ),
+        (
+            {
+                "content/es/faq/otra.md": "---\nquestion: ¿Otra?\ntopics: [alpha]\ntranslates: faq/question-one.md\n---\nSí.\n"
+            },
+            "already translates content/faq/question-one.md",
+        ),
+        (
+            {
+                "content/es/faq/otra.md": "---\nquestion: ¿Otra?\ntopics: [alpha]\ntranslates: articles/first-article.md\n---\nSí.\n"
+            },
+            "a translation of content/articles/ cannot be in faq/",
+        ),
+        (
+            {
+                "content/faq/other.md": "---\nquestion: Other?\ntopics: [alpha]\ntranslates: faq/question-one.md\n---\nYes.\n"
+            },
+            "content/faq/other.md:4: only a file in a language's folder (content/<code>/) translates another",
+        ),
+        (
+            {"content/es/pages/ayuda.md!delete": ""},
+            "help_page 'get-help' has no page in language 'es'",
+        ),
+        (
+            {"content/fr/faq/x.md": "---\nquestion: X?\ntopics: [alpha]\n---\nOui.\n"},
+            "content/fr: unknown folder in content/",
+        ),
+    ],
+    ids=[
+        "missing-original",
+        "two-translations",
+        "wrong-kind",
+        "not-a-translation",
+        "no-help-page",
+        "undeclared-language",
+    ],
+)
+def test_translation_mistakes_name_the_file_and_line(run, tmp_path, files, expected):
+    site = make_site(tmp_path / "site", "bilingual", files)
+    result = run(site, "build")
+    assert result.code == 1 and expected in result.err, result.err
+    assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ('segments = { articles = "articulos"', 'segments = { article = "articulos"'),
+            "'article' is not a URL segment in [[languages]] 'es'",
+        ),
+        (('code = "es"', 'code = "en"'), "language 'en' is declared twice"),
+        (
+            ('code = "es"', 'code = "xx-nowhere"'),
+            "is a language tag Babel has no dates or names for",
+        ),
+        (
+            ('id = "beta"\ntitle = "Tema beta"', 'id = "gamma"\ntitle = "Tema beta"'),
+            "unknown topic 'gamma' in [[languages]] 'es'",
+        ),
+        (
+            ('readability = "szigriszt_pazos"', 'readability = "inflesz"'),
+            "'inflesz' is not a readability formula",
+        ),
+        (('name = "Español"\n', ""), "missing required key 'name' in [[languages]] 'es'"),
+    ],
+    ids=["segment", "duplicate-code", "unknown-code", "unknown-topic", "formula", "missing-name"],
+)
+def test_language_settings_mistakes_are_reported_at_their_line(run, tmp_path, change, expected):
+    site = make_site(tmp_path / "site", "bilingual")
+    toml = site / "site.toml"
+    text = toml.read_text()
+    assert change[0] in text
+    toml.write_text(text.replace(change[0], change[1], 1))
+    result = run(site, "build")
+    assert result.code == 1 and expected in result.err, result.err
+    assert re.search(r"site\.toml:\d+: ", result.err), result.err  # a line, where one exists
+
+
+def test_a_phrase_missing_from_a_catalog_is_an_error_naming_it(run, tmp_path):
+    site = make_site(tmp_path / "site", "bilingual")
+    catalog = site / "locales/es/LC_MESSAGES/messages.po"
+    text = catalog.read_text()
+    catalog.write_text(text.replace('msgstr "Saltar al contenido principal"', 'msgstr ""'))
+    result = run(site, "build")
+    assert result.code == 1
+    assert 'the phrase "Skip to main content" (templates/base.html:' in result.err
+    assert "locales/es/LC_MESSAGES/messages.po:" in result.err
+    catalog.unlink()
+    result = run(site, "build")
+    assert (
+        result.code == 1 and "no catalog of the templates' phrases in language 'es'" in result.err
+    )
+
+
+def test_check_reports_untranslated_pages_and_translations_that_fell_behind(run, tmp_path):
+    site = make_site(tmp_path / "site", "bilingual")
+    loaded = pipeline.load(site, save_cache=False)
+    notes, warnings, errors = quality.translations(loaded.sites, date(2026, 3, 1))
+    untranslated = {n.path for n in notes}
+    assert "content/articles/second-article.md" in untranslated
+    assert "content/articles/first-article.md" not in untranslated
+    assert not warnings and not errors
+    # the original changes after its translation: a warning, an error once it waited too long
+    original = site / "content/articles/first-article.md"
+    original.write_text(original.read_text().replace("updated: 2026-02-01", "updated: 2026-02-20"))
+    loaded = pipeline.load(site, save_cache=False)
+    notes, warnings, errors = quality.translations(loaded.sites, date(2026, 3, 1))
+    assert [w.path for w in warnings] == ["content/es/articles/primer-articulo.md"]
+    assert "older than its original's last change (2026-02-20" in warnings[0].message
+    later = date(2026, 2, 20).fromordinal(date(2026, 2, 20).toordinal() + 36501)
+    _, warnings, errors = quality.translations(loaded.sites, later)
+    assert not warnings and [e.path for e in errors] == ["content/es/articles/primer-articulo.md"]
+    result = run(site, "check")
+    assert result.code == 0 and "warning: content/es/articles/primer-articulo.md:" in result.out
+    assert "note: content/articles/second-article.md: no translation in 'es' yet" in result.out
+
+
+def test_readability_uses_each_languages_formula(tmp_path):
+    site = make_site(tmp_path / "site", "bilingual")
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text().replace("min_median_score = 0", "min_median_score = 200"))
+    loaded = pipeline.load(site, save_cache=False)
+    english, spanish = (quality.check(s, date(2026, 3, 1)) for s in loaded.sites)
+    assert not [e for e in english if "readab" in e.message or "grade" in e.message]
+    assert any(
+        e.path == "content/es/articles"
+        and "median readability (szigriszt_pazos)" in e.message
+        and "is below 200" in e.message
+        for e in spanish
+    )
+
+
+def test_new_translation_starts_from_the_original(run, tmp_path):
+    site = make_site(tmp_path / "site", "bilingual")
+    result = run(
+        site, "new", "article", "El segundo artículo", "--lang", "es",
+        "--translates", "articles/second-article.md",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    made = site / "content/es/articles/el-segundo-articulo.md"
+    text = made.read_text()
+    assert "translates: articles/second-article.md" in text
+    assert "topics: [" in text and "draft: true" in text
+    assert "TODO: translate the text below into Español" in text
+    original = (site / "content/articles/second-article.md").read_text().split("---", 2)[2]
+    assert original.strip() in text
+    check = run(site, "check")
+    assert check.code == 1 and "content/es/articles/el-segundo-articulo.md" in check.err
+    for args, message in (
+        (["--lang", "fr"], "'fr' is not a further language"),
+        (["--translates", "articles/second-article.md"], "a translation needs --lang"),
+        (
+            ["--lang", "es", "--translates", "faq/question-one.md"],
+            "is not a file in content/articles/",
+        ),
+    ):
+        bad = run(site, "new", "article", "Otro", "--topic", "alpha", *args)
+        assert bad.code == 2 and message in bad.err, bad.err
+
+
+def test_a_one_language_site_has_no_switcher_or_alternates(tmp_path):
+    out = build(tmp_path, "valid")
+    html = (out / "articles/first-article/index.html").read_text()
+    assert "language-switch" not in html and "hreflang" not in html
+    assert '<meta property="og:locale" content="en_US">' in html
+
+
+def test_build_error_lists_every_edition(tmp_path):
+    site = make_site(
+        tmp_path / "site", "bilingual", {"content/es/articles/primer-articulo.md!delete": ""}
+    )
+    (site / "content/es/faq/pregunta-uno.md").write_text(
+        "---\nquestion: ¿Cuál?\ntopics: [alpha]\ntranslates: faq/question-one.md\n---\n[roto](../articles/nada.md)\n"
+    )
+    with pytest.raises(BuildError) as caught:
+        pipeline.load(site, save_cache=False)
+    assert any(e.path == "content/es/faq/pregunta-uno.md" for e in caught.value.errors)
+
+
+@pytest.mark.browser
+def test_a_spanish_page_searches_spanish_pages(browser, tmp_path):
+    from .crawl import serve_under
+    from .test_browser import search_results
+
+    site = make_site(tmp_path / "site", "trilingual")
+    out = tmp_path / "out"
+    pipeline.build(site, out, base_url="https://example.github.io/somerepo/")
+    with serve_under(out, tmp_path, "/somerepo/") as start:
+        spanish = search_results(browser, (start, None), "pregunta", "es/buscar/")
+        english = search_results(browser, (start, None), "question")
+    assert spanish and all(link.startswith("es/") for link in spanish), spanish
+    assert "es/preguntas-frecuentes/#pregunta-uno" in spanish
+    assert english and not any(link.startswith(("es/", "de/")) for link in english), english
