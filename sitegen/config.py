@@ -592,7 +592,8 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
                 err("topics", index, "id", f"topic id '{topic_id}' is declared twice")
             seen_ids.add(topic_id)
 
-    further = _languages(raw_languages, language, tuple(seen_ids), err)
+    declared = tuple(dict.fromkeys(t["id"] for t in tables["topics"] if isinstance(t.get("id"), str)))
+    further = _languages(raw_languages, language, declared, err)
     if errors:
         raise BuildError(errors[:MAX_ERRORS])
     from dataclasses import replace
