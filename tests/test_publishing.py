@@ -102,19 +102,30 @@ def test_full_text_feed_has_absolute_links(tmp_path):
 
 
 def test_sitemap_lists_every_public_page_with_lastmod(built):
-    root = ET.parse(built / "sitemap.xml").getroot()
-    locs = {u.find(f"{SITEMAP}loc").text: u.find(f"{SITEMAP}lastmod") for u in root}
+    """Every page but the search pages is in a sitemap (one per language) that robots.txt names."""
+    robots = (built / "robots.txt").read_text()
+    assert "Sitemap: https://example.github.io/somerepo/sitemap.xml" in robots
+    locs = {}
+    for sitemap in re.findall(r"^Sitemap: https://example.github.io/somerepo/(\S+)$", robots, re.M):
+        root = ET.parse(built / sitemap).getroot()
+        locs.update({u.find(f"{SITEMAP}loc").text: u.find(f"{SITEMAP}lastmod") for u in root})
+    searches = {
+        "search/",
+        *(
+            f"{p.parent.parent.name}/{p.parent.name}/"
+            for p in built.glob("*/*/index.html")
+            if "data-one-result=" in p.read_text()
+        ),
+    }
     pages = {
         "https://example.github.io/somerepo/"
         + p.relative_to(built).as_posix().removesuffix("index.html")
         for p in built.rglob("index.html")
-        if not p.relative_to(built).as_posix().startswith("search/")
+        if p.relative_to(built).as_posix().removesuffix("index.html") not in searches
     }
     assert set(locs) == pages
     for loc, lastmod in locs.items():  # every URL, listing pages included
         assert lastmod is not None and re.fullmatch(r"\d{4}-\d\d-\d\d", lastmod.text), loc
-    robots = (built / "robots.txt").read_text()
-    assert "Sitemap: https://example.github.io/somerepo/sitemap.xml" in robots
 
 
 def test_json_ld_matches_the_page(built, site_source):
