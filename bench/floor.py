@@ -3,7 +3,8 @@
 
     python bench/floor.py SITE_DIR [--out OUT] [--jobs 2]
 
-Reads every SITE_DIR/content/articles/*.md, splits off the YAML front matter (PyYAML, with
+Reads every SITE_DIR/content/articles/*.md (and, for a site in several languages, every
+SITE_DIR/content/<code>/articles/*.md), splits off the YAML front matter (PyYAML, with
 libyaml's CSafeLoader when available), converts the body with bare Python-Markdown (extensions
 toc and tables only), renders it through one simple Jinja2 template to a string and writes
 OUT/articles/<slug>/index.html. The articles are spread over --jobs processes with
@@ -64,7 +65,9 @@ def convert(path: str) -> int:
         summary=meta.get("summary", ""),
         body=jinja2.utils.markupsafe.Markup(_md.convert(body)),
     )
-    target = _out / "articles" / Path(path).stem / "index.html"
+    language = Path(path).parent.parent.name  # "content", or a language's code
+    folder = _out / language if language != "content" else _out
+    target = folder / "articles" / Path(path).stem / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")
     return len(html)
@@ -78,7 +81,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     site = args.site.resolve()
     out = (args.out or site.parent / "floor-out").resolve()
-    files = sorted(str(p) for p in (site / "content" / "articles").glob("*.md"))
+    files = sorted(
+        str(p)
+        for p in [
+            *(site / "content" / "articles").glob("*.md"),
+            *(site / "content").glob("*/articles/*.md"),
+        ]
+    )
     if not files:
         print(f"no articles in {site / 'content' / 'articles'}", file=sys.stderr)
         return 1
