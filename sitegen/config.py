@@ -304,10 +304,26 @@ def _date_format_check(value: Any) -> str | None:
 
     if not isinstance(value, str):
         return None
+    problem = ""
     try:
-        format_date(date(2026, 11, 22), value, locale="en")
+        if not format_date(date(2026, 11, 22), value, locale="en").strip(" '"):
+            problem = "it shows nothing"
     except (ValueError, KeyError, AttributeError) as exc:
-        return f"'{value}' is not a date format ({exc}): use short, medium, long or full, or a pattern such as d MMMM y"
+        problem = str(exc)
+    if problem:
+        return f"'{value}' is not a date format ({problem}): use short, medium, long or full, or a pattern such as d MMMM y"
+    return None
+
+
+def _words(value: Any) -> str | None:
+    if isinstance(value, str) and not value.strip():
+        return "must not be empty"
+    return None
+
+
+def _some(value: Any) -> str | None:
+    if isinstance(value, list) and not value:
+        return "must have at least one entry"
     return None
 
 
@@ -357,8 +373,8 @@ def Key(  # noqa: N802  (reads as the declaration it is: Key(str, True, hint))
 
 SCHEMA: dict[str, dict[str, schema.Field]] = {
     "site": {
-        "title": Key(str, True, 'the site\'s name, e.g. title = "Crying in therapy"'),
-        "description": Key(str, True, "one sentence shown to search engines"),
+        "title": Key(str, True, 'the site\'s name, e.g. title = "Crying in therapy"', _words),
+        "description": Key(str, True, "one sentence shown to search engines", _words),
         "base_url": Key(
             str,
             True,
@@ -392,13 +408,13 @@ SCHEMA: dict[str, dict[str, schema.Field]] = {
         "id": Key(
             str, True, 'lowercase letters, digits and hyphens, e.g. id = "benefits"', _slug_check
         ),
-        "title": Key(str, True),
-        "description": Key(str, True),
+        "title": Key(str, True, check=_words),
+        "description": Key(str, True, check=_words),
     },
-    "disclaimer": {"text": Key(str, True, "shown in the footer of every page")},
+    "disclaimer": {"text": Key(str, True, "shown in the footer of every page", _words)},
     "help": {
-        "region": Key(str, True),
-        "name": Key(str, True),
+        "region": Key(str, True, check=_words),
+        "name": Key(str, True, check=_words),
         "contact": Key(str, hint='when and for whom, e.g. "free, day or night"'),
         "url": Key(str, hint="an https:// or tel: link", check=_help_url_check),
         "call": Key(str, hint='a phone number, e.g. call = "116 123"', check=_phone_check),
@@ -422,13 +438,17 @@ SCHEMA: dict[str, dict[str, schema.Field]] = {
 # A further language: [[languages]], with its own [[languages.help]] and [[languages.topics]].
 LANGUAGE_SCHEMA: dict[str, schema.Field] = {
     "code": Key(str, True, 'a language tag, e.g. code = "es"; its pages live under /es/'),
-    "name": Key(str, True, 'the language\'s name in itself, for the switcher, e.g. "Español"'),
-    "title": Key(str, True, "the site's name in this language"),
-    "description": Key(str, True, "one sentence shown to search engines, in this language"),
-    "disclaimer": Key(str, True, "the footer's disclaimer, in this language"),
+    "name": Key(
+        str, True, 'the language\'s name in itself, for the switcher, e.g. "Español"', _words
+    ),
+    "title": Key(str, True, "the site's name in this language", _words),
+    "description": Key(str, True, "one sentence shown to search engines, in this language", _words),
+    "disclaimer": Key(str, True, "the footer's disclaimer, in this language", _words),
     "date_format": SCHEMA["site"]["date_format"],
     "segments": Key(dict, hint='URL words, e.g. segments = { articles = "articulos" }'),
-    "help": Key(list, True, "add [[languages.help]] blocks: the crisis lines for its readers"),
+    "help": Key(
+        list, True, "add [[languages.help]] blocks: the crisis lines for its readers", _some
+    ),
     "topics": Key(list, True, "add a [[languages.topics]] block for each topic"),
     "quality": Key(dict, hint="[languages.quality]: this language's targets"),
 }
@@ -592,7 +612,9 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
                 err("topics", index, "id", f"topic id '{topic_id}' is declared twice")
             seen_ids.add(topic_id)
 
-    declared = tuple(dict.fromkeys(t["id"] for t in tables["topics"] if isinstance(t.get("id"), str)))
+    declared = tuple(
+        dict.fromkeys(t["id"] for t in tables["topics"] if isinstance(t.get("id"), str))
+    )
     further = _languages(raw_languages, language, declared, err)
     if errors:
         raise BuildError(errors[:MAX_ERRORS])
@@ -601,6 +623,16 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
     quality = Quality(**tables["quality"][0]) if tables["quality"] else Quality()
     # each further language's [languages.quality] keys, over the site's [quality]
     further = [replace(lang, quality=replace(quality, **dict(over))) for lang, over in further]
+    from . import readability
+
+    for code, section, formula in (
+        (language, "quality", quality.readability),
+        *((lang.code, "languages", lang.quality.readability) for lang in further),
+    ):
+        if problem := readability.problem(formula, code):
+            err(section, None, "readability", problem, 'for that language, readability = "none"')
+    if errors:
+        raise BuildError(errors[:MAX_ERRORS])
 
     def typed(section: str, cls: type) -> tuple:
         return tuple(cls(**entry) for entry in tables[section])
@@ -654,8 +686,9 @@ def _languages(
         err("languages", None, None, "[languages] must be written as [[languages]] blocks")
         return []
     found: list[tuple[Language, dict[str, Any]]] = []
-    codes: set[str] = {default} if isinstance(default, str) else set()
-    helps = topics_seen = 0  # [[languages.help]] and [[languages.topics]] blocks so far
+    codes: set[str] = {default.lower()} if isinstance(default, str) else set()
+    helps = topics_seen = qualities = 0  # [[languages.help]], [[languages.topics]] and
+    # [languages.quality] blocks so far: the locator counts each kind of header on its own
     for index, entry in enumerate(raw):
         if not isinstance(entry, dict):
             err("languages", index, None, "[[languages]] entries must be tables")
@@ -663,22 +696,21 @@ def _languages(
         problems: list[SiteError] = []
         code = entry.get("code")
         label = f" in [[languages]] '{code}'" if isinstance(code, str) else " in [[languages]]"
-        values = schema.check(
-            entry, LANGUAGE_SCHEMA, "site.toml", lambda key: None, problems, where=label
-        )
+        values = schema.check(entry, LANGUAGE_SCHEMA, "site.toml", _key_name, problems, where=label)
         for problem in problems:
-            key = re.search(r"'([a-z_]+)'", problem.message)
-            err("languages", index, key.group(1) if key else None, problem.message, problem.hint)
+            err("languages", index, problem.line, problem.message, problem.hint)
         if isinstance(code, str):
             if problem_text := locale_problem(code):
                 err("languages", index, "code", problem_text, 'e.g. code = "es"')
-            elif code in codes:
+            elif code.lower() in codes:  # language tags ignore case: es-ES is es-es
                 err("languages", index, "code", f"language '{code}' is declared twice", "")
-            codes.add(code)
+            codes.add(code.lower())
         segments = values.get("segments") or {}
         from . import urls
 
-        words: set[str] = set()
+        # the segments it leaves in the default words count too: "articles" = "topics" would put
+        # articles and topics in one folder
+        words: set[str] = {s for s in urls.SEGMENTS if s not in segments}
         for segment, word in segments.items():
             if segment not in urls.SEGMENTS:
                 hint = did_you_mean(segment, urls.SEGMENTS)
@@ -736,12 +768,19 @@ def _languages(
             overrides,
             SCHEMA["quality"],
             "site.toml",
-            lambda key: None,
+            _key_name,
             problems,
             where=f" in [languages.quality]{label}",
         )
         for problem in problems:
-            err("languages", index, "quality", problem.message, problem.hint)
+            err(
+                "languages.quality",
+                qualities,
+                problem.line,
+                f"{problem.message}{label}",
+                problem.hint,
+            )
+        qualities += "quality" in entry
         if any(
             values.get(k) is None for k in ("code", "name", "title", "description", "disclaimer")
         ):
@@ -776,9 +815,14 @@ def _block(
         return None
     problems: list[SiteError] = []
     values = schema.check(
-        entry, keys, "site.toml", lambda key: None, problems, where=f" in [[{section}]]{label}"
+        entry, keys, "site.toml", _key_name, problems, where=f" in [[{section}]]{label}"
     )
     for problem in problems:
-        key = re.search(r"'([a-z_]+)'", problem.message)
-        err(section, index, key.group(1) if key else None, problem.message, problem.hint)
+        err(section, index, problem.line, problem.message, problem.hint)
     return None if problems else values
+
+
+def _key_name(key: str | None) -> Any:
+    """For schema.check inside [[languages]]: in place of a line, the key, which ``err`` then
+    finds the line of (the locator needs the block's header and index as well)."""
+    return key

@@ -9,7 +9,7 @@ from collections.abc import Collection
 from . import fields, files, frontmatter, limits, markup, parallel
 from .cache import DocumentCache, entry_key
 from .cache import fingerprint as cache_fingerprint
-from .config import SLUG_RE, Config
+from .config import LANG_RE, SLUG_RE, Config
 from .document import Document
 from .errors import BuildError, SiteError
 from .suggest import did_you_mean
@@ -35,10 +35,13 @@ def discover(
         depth = 3 if len(parts) > 1 and parts[1] in languages else 2
         kind_folder = parts[depth - 1] if len(parts) >= depth else None
         if len(parts) == depth and kind_folder not in KINDS:
-            errors.append(
-                SiteError(folder, None, "unknown folder in content/", f"content goes in {known}")
-            )
-        elif len(parts) > depth:
+            hint = f"content goes in {known}"
+            if depth == 2 and LANG_RE.match(parts[1]):
+                hint += (
+                    f'; for a language, declare it in site.toml ([[languages]] code = "{parts[1]}")'
+                )
+            errors.append(SiteError(folder, None, "unknown folder in content/", hint))
+        elif len(parts) > depth and (depth == 3 or parts[1] in KINDS):  # not in one reported
             errors.append(
                 SiteError(
                     folder,

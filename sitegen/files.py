@@ -27,6 +27,8 @@ from pathlib import Path
 from .errors import SiteError
 
 LEFTOVER_NAMES = frozenset({"Thumbs.db", "desktop.ini"})
+# Every folder a build reads, besides site.toml: content, templates, static files, catalogs.
+INPUT_FOLDERS = ("content", "templates", "static", "locales")
 OUTPUT_MARKER = ".sitegen-output"  # written into every output folder (see write.py)
 MAX_ENTRIES = 200_000
 FILE_LIKE = re.compile(r"\.[A-Za-z0-9]{1,5}$")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 from babel import Locale
 from babel.core import get_global
 from babel.dates import format_date
@@ -42,19 +44,32 @@ def needs_catalog(code: str) -> bool:
     return _locale(code).language != TEMPLATE_LANGUAGE
 
 
+MAX_CATALOG_BYTES = 2_000_000  # a catalog of this site's phrases is about 10 kB
+TAG_RE = re.compile(r"<[^>]*>")
+# A named placeholder, as newstyle gettext fills them: %(name)s, %(num)d.
+NAMED_RE = re.compile(r"%\(([^)]*)\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]")
+PO_LINE_RE = re.compile(
+    r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*$'
+)
+
+
 def load(
     root: Path, codes: Iterable[str], env: jinja2.Environment
 ) -> tuple[dict[str, gettext.NullTranslations], list[SiteError]]:
     """The translations for each language (``codes``), and every problem: a catalog that is
-    missing, unreadable or not a .po file, and each template phrase a catalog lacks."""
-    found = {f.rel: f for f in files.walk(root, "locales").files}
+    missing, unreadable, too big or not a .po file, a phrase it lacks, and a translation that
+    would change the page's markup or its placeholders."""
+    tree = files.walk(root, "locales")
+    found = {f.rel: f for f in tree.files}
     phrases = template_phrases(env)
     translations: dict[str, gettext.NullTranslations] = {}
-    errors: list[SiteError] = []
+    errors: list[SiteError] = list(tree.errors)
+    reported = {e.path for e in tree.errors}
     for code in codes:
         name = catalog_path(code)
+        translations[code] = gettext.NullTranslations()
         if name not in found:
-            if needs_catalog(code):
+            if needs_catalog(code) and name not in reported:
                 errors.append(
                     SiteError(
                         name,
@@ -64,23 +79,150 @@ def load(
                         "(see the README), or copy another language's and translate it",
                     )
                 )
-            translations[code] = gettext.NullTranslations()
             continue
+        catalog, problems = _read(found[name].path, name, code)
+        errors += problems
+        if catalog is None:
+            continue
+        if needs_catalog(code):
+            errors += _missing(catalog, name, phrases)
+        errors += _unsafe(catalog, name)
         try:
-            catalog = read_po(
-                io.BytesIO(files.read(found[name].path)),
-                locale=code.replace("-", "_"),
-                abort_invalid=True,
-            )
-        except (PoFileError, ValueError, UnicodeDecodeError, OSError) as exc:
+            translations[code] = _Escaped(_translations(catalog))
+        except (LookupError, ValueError) as exc:  # e.g. an unknown charset in its header
             errors.append(
-                SiteError(name, getattr(exc, "lineno", None), f"not a readable catalog: {exc}")
+                SiteError(
+                    name,
+                    None,
+                    f"not a readable catalog: {exc}",
+                    "compare it with a catalog made by pybabel init",
+                )
             )
-            translations[code] = gettext.NullTranslations()
-            continue
-        errors += _missing(catalog, name, phrases)
-        translations[code] = _translations(catalog)
     return translations, errors
+
+
+def _read(path: Path, name: str, code: str) -> tuple[Catalog | None, list[SiteError]]:
+    """A catalog file, parsed and checked line by line; None with the reasons when it is not
+    one."""
+    try:
+        raw = files.read(path)
+    except OSError as exc:
+        return None, [files.unreadable(name, exc)]
+    if len(raw) > MAX_CATALOG_BYTES:
+        return None, [
+            SiteError(name, None, f"{len(raw):,} bytes; a catalog may hold {MAX_CATALOG_BYTES:,}")
+        ]
+    errors = []
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, [SiteError(name, None, "not UTF-8 text", "save the catalog as UTF-8")]
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and not PO_LINE_RE.match(stripped):
+            errors.append(
+                SiteError(
+                    name,
+                    number,
+                    "not a line of a .po catalog",
+                    'each line is msgid "...", msgstr "...", a "..." continuation or a # comment;'
+                    " check for a missing closing quote",
+                )
+            )
+    if errors:
+        return None, errors[:20]
+    try:
+        catalog = read_po(io.StringIO(text), locale=code.replace("-", "_"), abort_invalid=True)
+        plural = gettext.c2py(catalog.plural_expr)
+        wrong = next((n for n in range(1001) if not 0 <= plural(n) < catalog.num_plurals), None)
+    except (PoFileError, ValueError, LookupError, SyntaxError, RecursionError) as exc:
+        line = getattr(exc, "lineno", None)
+        return None, [
+            SiteError(
+                name,
+                line,
+                f"not a readable catalog: {exc}",
+                "compare it with a catalog made by pybabel init",
+            )
+        ]
+    if wrong is not None:
+        return None, [
+            SiteError(
+                name,
+                None,
+                f"Plural-Forms gives form {plural(wrong)} for {wrong}, but the catalog has "
+                f"{catalog.num_plurals} forms",
+                "copy the Plural-Forms line from a catalog made by pybabel init for this language",
+            )
+        ]
+    return catalog, []
+
+
+def _unsafe(catalog: Catalog, name: str) -> list[SiteError]:
+    """Translations that would change a page beyond its words: a placeholder the phrase lacks,
+    a lone % (which the page's own formatting would read as one), or markup other than the
+    phrase's own."""
+    errors = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        allowed = {m.group(1) for msgid in ids for m in NAMED_RE.finditer(msgid)}
+        allowed |= {"num"} if len(ids) > 1 else set()  # ngettext adds the count
+        tags = sorted(TAG_RE.findall(ids[0]))
+        for text in strings:
+            if not text:
+                continue
+            problem = _placeholder_problem(text, allowed)
+            if problem is None and "<" in ids[0] and sorted(TAG_RE.findall(text)) != tags:
+                problem = (
+                    "changes the phrase's markup",
+                    "keep every tag of the msgid exactly, e.g. " + (tags[0] if tags else "<a>"),
+                )
+            if problem is not None:
+                errors.append(
+                    SiteError(
+                        name,
+                        message.lineno,
+                        f'the translation of "{ids[0]}" {problem[0]}',
+                        problem[1],
+                    )
+                )
+    return errors
+
+
+def _placeholder_problem(text: str, allowed: set[str | None]) -> tuple[str, str] | None:
+    for match in NAMED_RE.finditer(text):
+        if match.group(1) not in allowed:
+            shown = match.group(0)
+            return (
+                f"uses {shown}, which the phrase does not have",
+                "use only the msgid's placeholders",
+            )
+    if "%" in NAMED_RE.sub("", text).replace("%%", ""):  # "100% seguro" would read "% s"
+        return 'has a lone "%"', 'write "%%" for a percent sign'
+    return None
+
+
+class _Escaped(gettext.NullTranslations):
+    """A catalog's translations as the templates take them: a phrase with no markup is text,
+    escaped (so a quote or a < in a translation cannot end an attribute or start a tag); a
+    phrase with markup keeps it (load checked that it is the msgid's own)."""
+
+    def __init__(self, inner: gettext.NullTranslations) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def gettext(self, message: str) -> str:
+        return _text(message, self.inner.gettext(message))
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return _text(msgid1, self.inner.ngettext(msgid1, msgid2, n))
+
+
+def _text(msgid: str, translated: str) -> str:
+    return translated if "<" in msgid else str(markupsafe.escape(translated))
 
 
 def template_phrases(env: jinja2.Environment) -> dict[str | tuple[str, ...], str]:
@@ -150,7 +292,10 @@ def language_name(code: str, in_language: str) -> str:
 def og_locale(code: str) -> str:
     """Open Graph's form of a language tag, language_TERRITORY: "es" -> "es_ES"."""
     locale = _locale(code)
-    if not locale.territory:
-        likely = get_global("likely_subtags").get(locale.language, locale.language)
-        locale = Locale.parse(likely)
-    return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
+    if locale.territory:
+        return f"{locale.language}_{locale.territory}"
+    likely_subtags = get_global("likely_subtags")
+    key = f"{locale.language}_{locale.script}" if locale.script else locale.language
+    likely = likely_subtags.get(key) or likely_subtags.get(locale.language) or ""
+    territory = likely.rsplit("_", 1)[-1] if "_" in likely else ""  # "zh_Hant_TW" -> "TW"
+    return f"{locale.language}_{territory}" if territory.isupper() else locale.language

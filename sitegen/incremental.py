@@ -4,8 +4,9 @@ The Builder keeps the last good build in memory. Each rebuild compares files by 
 modification time (so an edit is never lost, even one made while the site was broken),
 re-parses only changed content files, re-resolves links only where needed, re-renders only the
 pages that read a document field whose value changed (each page records what it read while it
-rendered: document.recording), and writes only files whose bytes changed. A change to site.toml or a template rebuilds everything. The result on disk is the same,
-byte for byte, as a cold build of the same input (tested).
+rendered: document.recording), and writes only files whose bytes changed. A change to site.toml,
+a template or a catalog rebuilds everything; so does any change to a site in several languages.
+The result on disk is the same, byte for byte, as a cold build of the same input (tested).
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ class Builder:
     def _settings_stamps(self) -> dict[str, Stamp]:
         return {
             **files.walk(self.root, "templates").stamps(),
+            **files.walk(self.root, "locales").stamps(),
             **files.walk(self.root, "site.toml", folder=False).stamps(),
         }
 

@@ -256,13 +256,38 @@ def build_site(config: Config, docs: list[Document], drafts: bool = False) -> Si
     )
     pages = sorted((d for d in published if d.kind == "page"), key=lambda d: d.slug)
     kept = {d.path for d in published}
-    return Site(
+    site = Site(
         config,
         tuple(articles),
         tuple(faqs),
         tuple(pages),
         tuple(d for d in docs if d.path not in kept),
     )
+    _check_unique_urls(site)
+    return site
+
+
+def _check_unique_urls(site: Site) -> None:
+    """Two pages of one edition may not share a URL: a word for a segment or a topic slug in
+    site.toml that another page already uses would make one overwrite the other. (Files that
+    would share one are reported above, by name.)"""
+    seen: dict[str, urls.Entry] = {}
+    errors = []
+    for entry in urls.pages(site):
+        other = seen.setdefault(entry.output, entry)
+        if other is not entry:
+            errors.append(
+                SiteError(
+                    "site.toml",
+                    None,
+                    f"the {other.kind} page {other.name!r} and the {entry.kind} page "
+                    f"{entry.name!r} of language '{site.config.language}' would share the URL "
+                    f"/{entry.url}",
+                    "give each segment (segments = {...}) and each topic slug a word of its own",
+                )
+            )
+    if errors:
+        raise BuildError(errors)
 
 
 def with_html(

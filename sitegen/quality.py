@@ -224,6 +224,18 @@ def translations(
     if len(sites) < 2:
         return notes, warnings, errors
     home = sites[0]
+    for site in sites[1:]:
+        for translation in site.documents:
+            if translation.original and translation.original not in home.by_path:
+                warnings.append(
+                    SiteError(
+                        translation.path,
+                        translation.line("translates"),
+                        f"translates {translation.original}, which is a draft: it is published "
+                        "without its original",
+                        "publish the original too, or make this translation a draft",
+                    )
+                )
     for original in home.documents:
         versions = home.versions(original)
         for site in sites[1:]:
@@ -308,6 +320,8 @@ def check(site: Site, today: date) -> list[SiteError]:
                     "list the studies the article relies on under 'sources'",
                 )
             )
+        if not readability.measures(q.readability):
+            continue
         scores[doc.path] = readability_of(doc.body.html, q.readability, site.config.language)
         if too_hard(scores[doc.path], q, median=False):
             errors.append(

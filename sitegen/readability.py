@@ -1,11 +1,13 @@
 """Readability formulas, by the name site.toml gives them ([quality] readability).
 
 Each is textstat's, run with the hyphenation and word lists of the language being measured. A
-"grade" is a school grade (lower reads more easily); an "ease" score is the reverse.
+"grade" is a school grade (lower reads more easily); an "ease" score is the reverse. "none"
+measures nothing: for a language textstat cannot split into syllables.
 """
 
 from __future__ import annotations
 
+import pyphen
 import textstat
 
 from .i18n import og_locale
@@ -18,7 +20,15 @@ FORMULAS: dict[str, tuple[str, str]] = {
     "fernandez_huerta": ("fernandez_huerta", "ease"),  # Spanish
     "gutierrez_polini": ("gutierrez_polini", "ease"),  # Spanish
     "wiener_sachtextformel": ("wiener_sachtextformel", "grade"),  # German
+    "none": ("", "none"),
 }
+
+
+def problem(formula: str, language: str) -> str | None:
+    """Why ``formula`` cannot measure text in ``language``, or None."""
+    if formula != "none" and pyphen.language_fallback(og_locale(language)) is None:
+        return f"textstat cannot count syllables in '{language}', which {formula} needs"
+    return None
 
 
 def score(text: str, formula: str, language: str) -> float:
@@ -30,6 +40,10 @@ def score(text: str, formula: str, language: str) -> float:
     if formula == "wiener_sachtextformel":
         return float(function(text, 1))
     return float(function(text))
+
+
+def measures(formula: str) -> bool:
+    return formula != "none"
 
 
 def easier_is_higher(formula: str) -> bool:

@@ -229,7 +229,7 @@ def alternates(site: Site, page: urls.Entry) -> list[Alternate]:
     """``page`` in every language of the site, in the order site.toml declares them; for a
     site in one language, none."""
     config = site.config
-    if len(config.languages) < 2:
+    if len(config.languages) < 2 or page.kind == "not_found":  # a 404 is no page's version
         return []
     found = []
     versions = site.versions(page.subject) if page.kind in ("article", "page") else None

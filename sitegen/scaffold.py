@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from . import frontmatter, write
+from . import files, frontmatter, write
 from .config import Config
 from .errors import BuildError, SiteError
 from .fields import FOLDERS, TRANSLATES_RE
@@ -41,7 +41,7 @@ draft: true
 
 ## If you need help now
 
-If you are struggling or in danger, see [who to call now](../pages/get-help.md).
+If you are struggling or in danger, see [who to call now](../pages/{help}.md).
 """,
     "faq": """---
 {title}
@@ -84,8 +84,9 @@ def new_file(
     language's folder, content/<lang>/<folder>/; with ``translates`` (the original's file) it
     starts as the original: its topics, its sources and its text, to translate."""
     original = _original(config, kind, lang, translates)
-    if original is not None and topic is None:
-        topic = ", ".join(original.meta.get("topics") or []) or None
+    topics = original.meta.get("topics") if original is not None else None
+    if topic is None and isinstance(topics, list) and all(isinstance(t, str) for t in topics):
+        topic = ", ".join(topics) or None  # the original's, when they are a list of ids
     slug = slugify(title)
     if not slug:
         raise BuildError(
@@ -160,6 +161,7 @@ def new_file(
             {TITLE_KEYS[kind]: title}, allow_unicode=True, width=1_000_000
         ).strip(),
         topic=topic,
+        help=_help_page(config, lang),
         today=today.isoformat(),
         placeholder=PLACEHOLDER,
         placeholder_doi=PLACEHOLDER_DOI,
@@ -221,13 +223,49 @@ def _original(
                 )
             ]
         )
-    try:
-        raw = (config.root / shown).read_bytes()
-    except OSError:
+    # read as builds read: a regular file inside the project, not a link out or a FIFO
+    found = files.walk(config.root, shown, folder=False)
+    if found.errors:
+        raise BuildError(list(found.errors))
+    if not found.files:
         raise BuildError(
             [SiteError("--translates", None, f"no such file: {shown}", "name the original's file")]
-        ) from None
+        )
+    for other in sorted((config.root / "content" / str(lang) / FOLDERS[kind]).glob("*.md")):
+        if re.search(
+            rf"^translates:\s*[\"']?(content/)?{re.escape(shown.removeprefix('content/'))}[\"']?\s*$",
+            other.read_text(encoding="utf-8", errors="replace"),
+            re.M,
+        ):
+            raise BuildError(
+                [
+                    SiteError(
+                        "--translates",
+                        None,
+                        f"content/{lang}/{FOLDERS[kind]}/{other.name} already translates {shown}",
+                        "edit that file; each page has one translation per language",
+                    )
+                ]
+            )
+    try:
+        raw = files.read(found.files[0].path)
+    except OSError as exc:
+        raise BuildError([files.unreadable(shown, exc)]) from None
     return frontmatter.split(frontmatter.decode(raw, shown), shown)
+
+
+def _help_page(config: Config, lang: str | None) -> str:
+    """The file name of the help page in the language ``lang`` (the default's without it)."""
+    if lang:
+        for page in sorted((config.root / "content" / lang / "pages").glob("*.md")):
+            text = page.read_text(encoding="utf-8", errors="replace")
+            if re.search(
+                rf"^translates:\s*[\"']?(content/)?pages/{re.escape(config.help_page)}\.md",
+                text,
+                re.M,
+            ):
+                return page.stem
+    return config.help_page
 
 
 def _translation(

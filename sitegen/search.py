@@ -131,10 +131,9 @@ def _problem(index: Path) -> str:
     data = []
     for language in languages.values():
         pages += int(language["page_count"])
-        data += [
-            index / f"pagefind.{language['hash']}.pf_meta",
-            index / f"wasm.{language['wasm']}.pagefind",
-        ]
+        data.append(index / f"pagefind.{language['hash']}.pf_meta")
+        if language.get("wasm"):  # none for a language Pagefind has no stemmer for
+            data.append(index / f"wasm.{language['wasm']}.pagefind")
     chunks = sorted((index / "index").glob("*.pf_index"))
     fragments = sorted((index / "fragment").glob("*.pf_fragment"))
     if pages and not chunks:

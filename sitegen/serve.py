@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from . import urls, write
+from . import files, urls, write
 from .errors import BuildError
 from .incremental import Builder
 
@@ -31,7 +31,7 @@ RELOAD_JS = b"""// Live reload for `build.py serve` only; never part of the buil
 })();
 """
 TAG = '<script src="/__sitegen/reload.js" data-generation="{}" defer></script>'
-WATCHED_FOLDERS = ("content", "templates", "static")
+WATCHED_FOLDERS = files.INPUT_FOLDERS
 WATCHED = (*WATCHED_FOLDERS, "site.toml")
 IDLE_SECONDS = 60  # a connection that sends nothing for this long is closed
 

@@ -93,6 +93,7 @@ class Structured:
             "@context": SCHEMA_ORG,
             "@type": "FAQPage",
             "url": self.config.abs_url(self.config.path("faq")),
+            "inLanguage": self.config.language,
             "mainEntity": [
                 {
                     "@type": "Question",
@@ -119,7 +120,7 @@ class Structured:
             question = html.escape(doc.title)
             records.append(
                 (
-                    f"{doc.slug}.html",
+                    f"{self.config.language}/{doc.slug}.html",  # a folder per language
                     f'<!doctype html><html lang="{html.escape(self.config.language)}"><head>'
                     f'<meta charset="utf-8"><title>{question}</title></head><body>'
                     f'<main data-pagefind-body data-pagefind-meta="url:{url}"><h1>{question}</h1>'

@@ -20,7 +20,7 @@ from .cache import cache_folder, generator_hash
 from .errors import BuildError
 
 RECORD = "last-builds.json"
-INPUTS = ("site.toml", "templates", "static", "content")
+INPUTS = ("site.toml", *files.INPUT_FOLDERS)
 
 
 def inputs_hash(root: Path, options: tuple) -> str:

@@ -44,15 +44,16 @@ SEGMENTS = frozenset(
 # Which kind of page shows each kind of document.
 DOCUMENT_KINDS = {"article": "article", "faq": "faq_entry", "page": "page"}
 
+# Pages written only for the search index (one per FAQ answer), removed once it is built.
+SEARCH_RECORDS = "search-records"
+
 # A standalone page cannot take a name the site itself uses at its root.
 RESERVED = frozenset(
     p.split("/")[0] for p in PATTERNS.values() if "/" in p and not p.startswith("{")
-)
+) | {SEARCH_RECORDS}
 
 
 INDEX = "index.html"  # the file a folder URL is served from
-# Pages written only for the search index (one per FAQ answer), removed once it is built.
-SEARCH_RECORDS = "search-records"
 
 
 @dataclass(frozen=True)

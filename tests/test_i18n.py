@@ -345,3 +345,238 @@ def test_a_spanish_page_searches_spanish_pages(browser, tmp_path):
     assert spanish and all(link.startswith("es/") for link in spanish), spanish
     assert "es/preguntas-frecuentes/#pregunta-uno" in spanish
     assert english and not any(link.startswith(("es/", "de/")) for link in english), english
+
+
+# --- what an attack on the first version found, by class ----------------------------------
+
+
+def _catalog(site: Path) -> Path:
+    return site / "locales/es/LC_MESSAGES/messages.po"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            'msgstr "Pedir ayuda ahora"',
+            'msgstr "Pedir ayuda %(nombre)s"',
+            "uses %(nombre)s, which the phrase does not have",
+        ),
+        ('msgstr "Pedir ayuda ahora"', 'msgstr "Ayuda 100% segura"', 'has a lone "%"'),
+        (
+            '<a href=\\"%(url)s\\">Mira a quién llamar ahora</a>',
+            '<a href=\\"%(url)s\\" onclick=\\"x()\\">Mira</a>',
+            "changes the phrase's markup",
+        ),
+        ('msgstr "Pedir ayuda ahora"', 'msgstr "Pedir ayuda ahora', "not a line of a .po catalog"),
+        (
+            "plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2)",
+            "plural=(n == 1 ? 0 : 7)",
+            "Plural-Forms gives form 7",
+        ),
+        (
+            "plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2)",
+            "plural=(n == 1 ? 0 : n ==",
+            "not a readable catalog",
+        ),
+        ("charset=utf-8", "charset=bogus-42", "not a readable catalog"),
+    ],
+    ids=[
+        "placeholder",
+        "percent",
+        "markup",
+        "unterminated",
+        "plural-range",
+        "plural-syntax",
+        "charset",
+    ],
+)
+def test_a_catalog_that_would_change_the_page_is_refused_at_its_line(
+    run, tmp_path, old, new, expected
+):
+    site = make_site(tmp_path / "site", "bilingual")
+    text = _catalog(site).read_text()
+    assert old in text, old
+    _catalog(site).write_text(text.replace(old, new, 1))
+    result = run(site, "build")
+    assert result.code == 1 and expected in result.err, result.err
+    assert re.search(r"locales/es/LC_MESSAGES/messages\.po(:\d+)?: ", result.err)
+    assert "Traceback" not in result.err
+
+
+def test_a_plain_phrase_is_text_even_with_quotes_and_brackets(tmp_path):
+    site = make_site(tmp_path / "site", "bilingual")
+    text = _catalog(site).read_text()
+    _catalog(site).write_text(
+        text.replace('msgstr "Principal"', 'msgstr "Principal\\" onfocus=\\"alert(1)"').replace(
+            'msgstr "Ver todos los temas"', 'msgstr "Temas <script>alert(1)</script>"'
+        )
+    )
+    out = tmp_path / "out"
+    pipeline.build(site, out, search_index=False)
+    home = (out / "es/index.html").read_text()
+    assert 'aria-label="Principal&#34; onfocus=&#34;alert(1)"' in home
+    assert "<script>alert" not in (out / "es/404.html").read_text()
+
+
+def test_an_english_catalog_may_leave_phrases_untranslated(tmp_path):
+    site = make_site(tmp_path / "site", "bilingual")
+    english = site / "locales/en/LC_MESSAGES/messages.po"
+    english.parent.mkdir(parents=True)
+    english.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "Topics"\nmsgstr ""\n'
+    )
+    pipeline.build(site, tmp_path / "out", search_index=False)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('id = "beta"\ntitle = "Tema beta"', 'id = "beta"\nslug = "alfa"\ntitle = "Tema beta"'),
+        ('id = "alpha"\nslug = "alfa"', 'id = "alpha"\nslug = "beta"'),
+        ('articles = "articulos", topics = "temas"', 'articles = "topics"'),
+        ('topics = "temas", faq = "preguntas-frecuentes"', 'faq = "topics"'),
+    ],
+    ids=["same-slug", "slug-is-an-id", "segment-is-a-segment", "faq-is-topics"],
+)
+def test_two_pages_of_a_language_cannot_share_a_url(run, tmp_path, old, new):
+    site = make_site(tmp_path / "site", "bilingual")
+    toml = site / "site.toml"
+    assert old in toml.read_text()
+    toml.write_text(toml.read_text().replace(old, new, 1))
+    result = run(site, "build")
+    assert result.code == 1, result.err
+    assert "would share the URL /es/" in result.err or "names two segments" in result.err
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('name = "Español"', 'name = ""', "'name' must not be empty"),
+        ('title = "Sitio de prueba"', 'title = "   "', "'title' must not be empty"),
+        ('code = "es"', 'code = "es"\ndate_format = "\'\'"', "is not a date format"),
+        ('code = "es"', 'code = "es"\nhelp = []', "'help' must have at least one entry"),
+        ('readability = "szigriszt_pazos"', 'readability = "szigriszt_pazos"', None),
+    ],
+    ids=["empty-name", "blank-title", "empty-date-format", "no-help-lines", "unchanged"],
+)
+def test_a_language_needs_words_in_every_setting(run, tmp_path, old, new, expected):
+    site = make_site(tmp_path / "site", "bilingual")
+    toml = site / "site.toml"
+    text = toml.read_text()
+    if "help = []" in new:  # the [[languages.help]] blocks go, for the empty list
+        text = re.sub(r"\n\[\[languages\.help\]\]\n(?:[a-z]+ = .*\n)+", "\n", text)
+    toml.write_text(text.replace(old, new, 1))
+    result = run(site, "build")
+    if expected is None:
+        assert result.code == 0, result.err
+    else:
+        assert result.code == 1 and expected in result.err, result.err
+
+
+def test_a_language_textstat_cannot_measure_must_say_readability_none(run, tmp_path):
+    site = make_site(tmp_path / "site", "trilingual")
+    toml = site / "site.toml"
+    text = (
+        toml.read_text()
+        .replace('code = "de"', 'code = "ar"')
+        .replace('readability = "wiener_sachtextformel"', 'readability = "flesch_reading_ease"')
+    )
+    (site / "content/de").rename(site / "content/ar")
+    toml.write_text(text)
+    result = run(site, "check", "--strict")
+    assert result.code == 1 and "textstat cannot count syllables in 'ar'" in result.err
+    toml.write_text(text.replace('readability = "flesch_reading_ease"', 'readability = "none"'))
+    assert run(site, "check", "--strict").code in (0, 1)  # no traceback either way
+    assert "Traceback" not in run(site, "check", "--strict").err
+
+
+def test_an_faq_answer_with_the_same_file_name_in_two_languages_is_found_in_both(tmp_path):
+    site = make_site(tmp_path / "site", "bilingual")
+    spanish = site / "content/es/faq/pregunta-uno.md"
+    spanish.rename(site / "content/es/faq/question-one.md")
+    article = site / "content/es/articles/primer-articulo.md"
+    article.write_text(article.read_text().replace("pregunta-uno.md", "question-one.md"))
+    out = tmp_path / "out"
+    pipeline.build(site, out)
+    import json
+
+    languages = json.loads((out / "pagefind/pagefind-entry.json").read_text())["languages"]
+    english = pipeline.load(site, save_cache=False)
+    assert languages["en"]["page_count"] == len(english.sites[0].articles) + len(
+        english.sites[0].pages
+    ) + len(english.sites[0].faqs)
+    assert languages["es"]["page_count"] == 3
+
+
+def test_a_page_cannot_take_the_name_of_the_search_records_folder(run, tmp_path):
+    site = make_site(
+        tmp_path / "site",
+        "valid",
+        {"content/pages/search-records.md": "---\ntitle: X\nsummary: Y.\n---\nZ.\n"},
+    )
+    result = run(site, "build")
+    assert result.code == 1 and "belongs to the site itself" in result.err
+
+
+def test_a_changed_catalog_is_a_changed_input(run, tmp_path):
+    site = make_site(tmp_path / "site", "bilingual")
+    assert run(site, "build").code == 0
+    assert "Up to date" in run(site, "build").out
+    text = _catalog(site).read_text()
+    _catalog(site).write_text(
+        text.replace('msgstr "Pedir ayuda ahora"', 'msgstr "Busca ayuda ahora"')
+    )
+    result = run(site, "build")
+    assert "Up to date" not in result.out
+    assert "Busca ayuda ahora" in (site / "_site/es/index.html").read_text()
+
+
+def test_404_pages_offer_the_other_languages_home_and_claim_no_alternates(trilingual):
+    page = (trilingual / "404.html").read_text()
+    assert "hreflang=" not in page.split("</head>")[0]
+    assert '<li lang="es"><a href="/es/" hreflang="es">Español</a></li>' in page
+    assert "language-switch" not in page
+
+
+def test_new_translation_reads_only_regular_files_inside_the_project(run, tmp_path):
+    import os
+
+    site = make_site(tmp_path / "site", "bilingual")
+    outside = tmp_path / "secret.md"
+    outside.write_text("---\ntitle: S\n---\nsecret\n")
+    (site / "content/articles/evil.md").symlink_to(outside)
+    os.mkfifo(site / "content/articles/pipe.md")
+    for name, message in (
+        ("evil", "symbolic link points outside the project"),
+        ("pipe", "named pipe"),
+    ):
+        result = run(
+            site, "new", "article", "Malo", "--lang", "es", "--translates", f"articles/{name}.md"
+        )
+        assert result.code == 1 and message in result.err, result.err
+    again = run(
+        site, "new", "article", "Otro", "--lang", "es", "--translates", "articles/first-article.md"
+    )
+    assert again.code == 2 and "already translates content/articles/first-article.md" in again.err
+    assert not list((site / "content/es/articles").glob("malo*")) and not list(
+        (site / "content/es/articles").glob("otro*")
+    )
+    fresh = run(site, "new", "article", "Nuevo", "--lang", "es", "--topic", "alpha")
+    assert fresh.code == 0
+    assert "(../pages/ayuda.md)" in (site / "content/es/articles/nuevo.md").read_text()
+
+
+def test_a_translation_of_a_draft_is_a_warning(run, tmp_path):
+    page = "---\ntitle: {}\nsummary: S.\nupdated: 2026-02-01\nreviewed: 2026-02-01\n{}---\nT.\n"
+    site = make_site(
+        tmp_path / "site",
+        "bilingual",
+        {
+            "content/pages/extra.md": page.format("Extra", "draft: true\n"),
+            "content/es/pages/extra.md": page.format("Extra", "translates: pages/extra.md\n"),
+        },
+    )
+    result = run(site, "check")
+    assert "warning: content/es/pages/extra.md:" in result.out, result.out + result.err
+    assert "which is a draft" in result.out
