@@ -412,7 +412,11 @@ def run(
     say(f"Previewing at http://{host}:{server.server_address[1]}{base_path} (Ctrl-C to stop)")
     try:
         while True:
-            wanted.wait()
+            # Wait in short steps: a SIGTERM that the kernel hands to another thread (the
+            # watcher's, say) does not wake a wait without a timeout, and Python runs the
+            # handler (which stops the server) only when this thread wakes.
+            if not wanted.wait(timeout=0.5):
+                continue
             wanted.clear()
             rebuild()
     finally:
