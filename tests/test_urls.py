@@ -128,4 +128,12 @@ def test_output_files_and_back(url, output):
 
 
 def test_reserved_names_are_the_folders_the_site_uses():
-    assert {"topics", "articles", "faq", "search", "static", "pagefind", "search-records"} == urls.RESERVED
+    assert {
+        "topics",
+        "articles",
+        "faq",
+        "search",
+        "static",
+        "pagefind",
+        "search-records",
+    } == urls.RESERVED
