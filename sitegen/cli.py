@@ -83,8 +83,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _days(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days (0 or more)")
+    if not text.isdigit() or int(text) > 36500:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days (0 to 36500)")
     return int(text)
 
 

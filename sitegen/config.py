@@ -250,9 +250,14 @@ def _range(low: float, high: float) -> Any:
     return check
 
 
+MAX_SLUG = 80  # a word in a URL; with the rest of a path it must fit a file name
+
+
 def _slug_check(value: Any) -> str | None:
     if isinstance(value, str) and not SLUG_RE.match(value):
         return f"'{value}' may hold only lowercase letters, digits and hyphens"
+    if isinstance(value, str) and len(value) > MAX_SLUG:
+        return f"'{value[:20]}…' is {len(value)} characters; the limit is {MAX_SLUG}"
     return None
 
 
@@ -306,8 +311,9 @@ def _date_format_check(value: Any) -> str | None:
         return None
     problem = ""
     try:
-        if not format_date(date(2026, 11, 22), value, locale="en").strip(" '"):
-            problem = "it shows nothing"
+        shown = format_date(date(2026, 11, 22), value, locale="en")
+        if "22" not in shown or "26" not in shown:
+            problem = f"22 November 2026 would read {shown!r}: no day or no year"
     except (ValueError, KeyError, AttributeError) as exc:
         problem = str(exc)
     if problem:
@@ -717,15 +723,23 @@ def _languages(
                 err(
                     "languages", index, "segments", f"'{segment}' is not a URL segment{label}", hint
                 )
-            elif not isinstance(word, str) or not SLUG_RE.match(word):
+            elif not isinstance(word, str) or _slug_check(word):
                 err(
                     "languages",
                     index,
                     "segments",
-                    f"segment '{segment}' must be a lowercase word with hyphens, not {word!r}{label}",
+                    f"segment '{segment}' must be a lowercase word with hyphens (at most "
+                    f"{MAX_SLUG} characters), not {word!r}{label}",
+                    'e.g. segments = { articles = "articulos" }',
                 )
             elif word in words:
-                err("languages", index, "segments", f"'{word}' names two segments{label}")
+                err(
+                    "languages",
+                    index,
+                    "segments",
+                    f"'{word}' names two segments{label}",
+                    "each segment needs a word of its own (those left out keep their English word)",
+                )
             words.add(str(word))
         help_lines = []
         for line in values.get("help") or []:

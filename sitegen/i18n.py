@@ -35,8 +35,11 @@ CATALOG = "locales/{}/LC_MESSAGES/messages.po"
 GETTEXT_FUNCTIONS = ("_", "gettext", "ngettext")
 
 
-def catalog_path(code: str) -> str:
-    return CATALOG.format(code)
+def catalog_path(code: str, found: Iterable[str] = ()) -> str:
+    """Where language ``code``'s catalog is: locales/pt-BR/… or, as pybabel names the folder,
+    locales/pt_BR/… (the one that exists, of ``found``; the first when neither does)."""
+    names = [CATALOG.format(code), CATALOG.format(code.replace("-", "_"))]
+    return next((name for name in names if name in found), names[0])
 
 
 def needs_catalog(code: str) -> bool:
@@ -66,7 +69,7 @@ def load(
     errors: list[SiteError] = list(tree.errors)
     reported = {e.path for e in tree.errors}
     for code in codes:
-        name = catalog_path(code)
+        name = catalog_path(code, found)
         translations[code] = gettext.NullTranslations()
         if name not in found:
             if needs_catalog(code) and name not in reported:
@@ -75,7 +78,7 @@ def load(
                         name,
                         None,
                         f"no catalog of the templates' phrases in language '{code}'",
-                        f"create it: pybabel init -i messages.pot -d locales -l {code} "
+                        f"create it: pybabel init -i messages.pot -d locales -l {code.replace('-', '_')} "
                         "(see the README), or copy another language's and translate it",
                     )
                 )
@@ -168,17 +171,17 @@ def _unsafe(catalog: Catalog, name: str) -> list[SiteError]:
             continue
         ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
         strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
-        allowed = {m.group(1) for msgid in ids for m in NAMED_RE.finditer(msgid)}
-        allowed |= {"num"} if len(ids) > 1 else set()  # ngettext adds the count
-        tags = sorted(TAG_RE.findall(ids[0]))
+        allowed = {m.group(0) for msgid in ids for m in NAMED_RE.finditer(msgid)}
+        tags = TAG_RE.findall(ids[0])
         for text in strings:
             if not text:
                 continue
             problem = _placeholder_problem(text, allowed)
-            if problem is None and "<" in ids[0] and sorted(TAG_RE.findall(text)) != tags:
+            if problem is None and "<" in ids[0] and _markup_changed(text, tags):
                 problem = (
                     "changes the phrase's markup",
-                    "keep every tag of the msgid exactly, e.g. " + (tags[0] if tags else "<a>"),
+                    "keep every tag of the msgid exactly, and no other < in the text, e.g. "
+                    + (tags[0] if tags else "<a>"),
                 )
             if problem is not None:
                 errors.append(
@@ -192,13 +195,23 @@ def _unsafe(catalog: Catalog, name: str) -> list[SiteError]:
     return errors
 
 
-def _placeholder_problem(text: str, allowed: set[str | None]) -> tuple[str, str] | None:
+def _markup_changed(text: str, tags: list[str]) -> bool:
+    """Whether ``text`` holds markup other than ``tags``, each once: a tag more, a tag less, or
+    a < that starts anything else (an unclosed tag, a comment)."""
+    rest = text
+    for tag in tags:
+        if tag not in rest:
+            return True
+        rest = rest.replace(tag, "", 1)
+    return "<" in rest
+
+
+def _placeholder_problem(text: str, allowed: set[str]) -> tuple[str, str] | None:
     for match in NAMED_RE.finditer(text):
-        if match.group(1) not in allowed:
-            shown = match.group(0)
+        if match.group(0) not in allowed:  # the name and the type: %(topic)s, not %(topic)r
             return (
-                f"uses {shown}, which the phrase does not have",
-                "use only the msgid's placeholders",
+                f"uses {match.group(0)}, which the phrase does not have",
+                "use only the msgid's placeholders, written as they are there",
             )
     if "%" in NAMED_RE.sub("", text).replace("%%", ""):  # "100% seguro" would read "% s"
         return 'has a lone "%"', 'write "%%" for a percent sign'

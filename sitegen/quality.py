@@ -251,7 +251,8 @@ def translations(
                     )
                 )
                 continue
-            changed, translated = original.modified or original.reviewed, translation.modified
+            changed = original.modified or original.reviewed
+            translated = translation.modified or translation.reviewed
             if changed and translated and translated < changed:
                 waited = (today - changed).days
                 problem = SiteError(
@@ -346,8 +347,10 @@ def check(site: Site, today: date) -> list[SiteError]:
                 SiteError(
                     "site.toml",
                     None,
-                    f"topic '{group.topic.id}' has {len(group.articles)} articles; "
-                    f"at least {q.min_articles_per_topic} needed",
+                    f"topic '{group.topic.id}' has {len(group.articles)} articles"
+                    + ("" if site.config.is_default else f" in '{site.config.language}'")
+                    + f"; at least {q.min_articles_per_topic} needed",
+                    "write (or translate) more articles on it, or lower min_articles_per_topic",
                 )
             )
     for doc in site.documents:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import unicodedata
 from datetime import date
@@ -231,22 +232,18 @@ def _original(
         raise BuildError(
             [SiteError("--translates", None, f"no such file: {shown}", "name the original's file")]
         )
-    for other in sorted((config.root / "content" / str(lang) / FOLDERS[kind]).glob("*.md")):
-        if re.search(
-            rf"^translates:\s*[\"']?(content/)?{re.escape(shown.removeprefix('content/'))}[\"']?\s*$",
-            other.read_text(encoding="utf-8", errors="replace"),
-            re.M,
-        ):
-            raise BuildError(
-                [
-                    SiteError(
-                        "--translates",
-                        None,
-                        f"content/{lang}/{FOLDERS[kind]}/{other.name} already translates {shown}",
-                        "edit that file; each page has one translation per language",
-                    )
-                ]
-            )
+    existing = _translations(config, lang).get(shown)
+    if existing:
+        raise BuildError(
+            [
+                SiteError(
+                    "--translates",
+                    None,
+                    f"{existing} already translates {shown}",
+                    "edit that file; each page has one translation per language",
+                )
+            ]
+        )
     try:
         raw = files.read(found.files[0].path)
     except OSError as exc:
@@ -256,16 +253,8 @@ def _original(
 
 def _help_page(config: Config, lang: str | None) -> str:
     """The file name of the help page in the language ``lang`` (the default's without it)."""
-    if lang:
-        for page in sorted((config.root / "content" / lang / "pages").glob("*.md")):
-            text = page.read_text(encoding="utf-8", errors="replace")
-            if re.search(
-                rf"^translates:\s*[\"']?(content/)?pages/{re.escape(config.help_page)}\.md",
-                text,
-                re.M,
-            ):
-                return page.stem
-    return config.help_page
+    page = _translations(config, lang).get(f"content/pages/{config.help_page}.md") if lang else None
+    return posixpath.basename(page)[:-3] if page else config.help_page
 
 
 def _translation(
@@ -290,9 +279,40 @@ def _translation(
         )
     lines += ["draft: true", "---"]
     name = next(language.name for language in config.languages if language.code == lang)
+    here = f"content/{lang}/{match.group(1)}"
     return (
         "\n".join(lines)
         + f"\n{PLACEHOLDER}: translate the text below into {name} for its readers (the same"
         " facts, no stronger, with links to this language's pages), then remove this line.\n\n"
-        + original.body.lstrip("\n")
+        + _relinked(original.body.lstrip("\n"), f"content/{match.group(1)}", here, config, lang)
     )
+
+
+LINK_RE = re.compile(r"(\]\()([^)\s#:]+\.md)((?:#[^)\s]*)?\))")
+
+
+def _relinked(body: str, source: str, here: str, config: Config, lang: str) -> str:
+    """The original's text with each link to another page made to work from the new file's
+    folder ``here``: to that page's translation in ``lang`` where one exists, else to it."""
+    translated = _translations(config, lang)
+
+    def swap(link: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(source, link.group(2)))
+        dest = translated.get(target, target)
+        return link.group(1) + posixpath.relpath(dest, here) + link.group(3)
+
+    return LINK_RE.sub(swap, body)
+
+
+def _translations(config: Config, lang: str) -> dict[str, str]:
+    """The files in content/<lang>/ by the original each translates."""
+    found = {}
+    for folder in FOLDERS.values():
+        for page in sorted((config.root / "content" / lang / folder).glob("*.md")):
+            text = page.read_text(encoding="utf-8", errors="replace")
+            named = re.search(
+                r"^translates:\s*[\"']?(?:content/)?([a-z]+/[^\s\"']+\.md)", text, re.M
+            )
+            if named:
+                found[f"content/{named.group(1)}"] = f"content/{lang}/{folder}/{page.name}"
+    return found

@@ -296,8 +296,9 @@ def test_new_translation_starts_from_the_original(run, tmp_path):
     assert "translates: articles/second-article.md" in text
     assert "topics: [" in text and "draft: true" in text
     assert "TODO: translate the text below into Español" in text
-    original = (site / "content/articles/second-article.md").read_text().split("---", 2)[2]
-    assert original.strip() in text
+    # the original's text, each link made to work from the new folder: to the page's
+    # translation where there is one
+    assert "Back to [the first](primer-articulo.md#section-one)" in text
     check = run(site, "check")
     assert check.code == 1 and "content/es/articles/el-segundo-articulo.md" in check.err
     for args, message in (
@@ -380,6 +381,12 @@ def _catalog(site: Path) -> Path:
             "not a readable catalog",
         ),
         ("charset=utf-8", "charset=bogus-42", "not a readable catalog"),
+        (
+            "Mira a quién llamar ahora</a>.",
+            "Mira a quién llamar ahora</a>. <!-- ",
+            "changes the phrase's markup",
+        ),
+        ('msgstr "Más en %(topic)s"', 'msgstr "Más en %(topic)r"', "uses %(topic)r"),
     ],
     ids=[
         "placeholder",
@@ -389,6 +396,8 @@ def _catalog(site: Path) -> Path:
         "plural-range",
         "plural-syntax",
         "charset",
+        "comment",
+        "placeholder-type",
     ],
 )
 def test_a_catalog_that_would_change_the_page_is_refused_at_its_line(
@@ -580,3 +589,52 @@ def test_a_translation_of_a_draft_is_a_warning(run, tmp_path):
     result = run(site, "check")
     assert "warning: content/es/pages/extra.md:" in result.out, result.out + result.err
     assert "which is a draft" in result.out
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('code = "es"', 'code = "es"\ndate_format = "{0}"', "no day or no year"),
+        ('articles = "articulos"', 'articles = "' + "a" * 300 + '"', "at most 80 characters"),
+        ('slug = "alfa"', 'slug = "' + "a" * 300 + '"', "the limit is 80"),
+    ],
+    ids=["date-format-without-a-date", "long-segment", "long-topic-slug"],
+)
+def test_settings_that_would_publish_nonsense_are_refused(run, tmp_path, old, new, expected):
+    site = make_site(tmp_path / "site", "bilingual")
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text().replace(old, new, 1))
+    for command in ("check", "build"):
+        result = run(site, command)
+        assert result.code == 1 and expected in result.err and "site.toml:" in result.err
+
+
+def test_reviews_within_an_absurd_number_of_days_is_a_command_mistake(run, tmp_path):
+    site = make_site(tmp_path / "site", "bilingual")
+    with pytest.raises(SystemExit) as stopped:
+        run(site, "reviews", "--within", "99999999999")
+    assert stopped.value.code == 2
+
+
+def test_a_catalog_may_live_where_pybabel_puts_it(tmp_path):
+    site = make_site(tmp_path / "site", "bilingual")
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text().replace('code = "es"', 'code = "es-MX"'))
+    (site / "content/es").rename(site / "content/es-MX")
+    (site / "locales/es").rename(site / "locales/es_MX")
+    out = tmp_path / "out"
+    pipeline.build(site, out, search_index=False)
+    assert "Saltar al contenido principal" in (out / "es-MX/index.html").read_text()
+
+
+def test_a_translation_without_dates_of_its_own_is_compared_by_its_review(tmp_path):
+    site = make_site(tmp_path / "site", "bilingual")
+    help_es = site / "content/es/pages/ayuda.md"
+    help_es.write_text(
+        help_es.read_text()
+        .replace("updated: 2026-02-01\n", "")
+        .replace("reviewed: 2026-02-01", "reviewed: 2026-01-01")
+    )
+    loaded = pipeline.load(site, save_cache=False)
+    _, warnings, _ = quality.translations(loaded.sites, date(2026, 3, 1))
+    assert [w.path for w in warnings] == ["content/es/pages/ayuda.md"]
