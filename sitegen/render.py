@@ -234,13 +234,13 @@ def alternates(site: Site, page: urls.Entry) -> list[Alternate]:
     found = []
     versions = site.versions(page.subject) if page.kind in ("article", "page") else None
     for lang in config.languages:
-        edition = config.edition(lang.code)
+        there = config.locale(lang.code)
         if versions is None:
-            path, exists = urls.path(page.kind, page.name, edition.locale()), True
+            path, exists = urls.path(page.kind, page.name, there), True
         elif lang.code in versions:
             path, exists = config.path(versions[lang.code]), True
         else:
-            path, exists = edition.path("home"), False
+            path, exists = urls.path("home", locale=there), False
         found.append(Alternate(lang.code, lang.name, path, exists))
     return found
 
