@@ -1,4 +1,5 @@
-"""Take the README's screenshots from a real build: home and an article, phone and desktop.
+"""Take the README's screenshots from a real build: home and an article (in English and in
+Spanish), phone and desktop.
 
 python tools/screenshots.py [--out docs/screenshots]
 """
@@ -20,6 +21,7 @@ from tests.crawl import serve_under  # noqa: E402
 SHOTS = {
     "home": "",
     "article": "articles/why-crying-in-therapy-can-help/",
+    "article-es": "es/articulos/por-que-llorar-en-terapia-puede-ayudar/",
 }
 SIZES = {"phone": (390, 844), "desktop": (1280, 900), "narrow": (320, 640)}
 
