@@ -302,6 +302,17 @@ def language_name(code: str, in_language: str) -> str:
     return _locale(code).get_display_name(_locale(in_language)) or code
 
 
+@cache
+def plural_samples(code: str) -> dict[str, int]:
+    """A count for each plural category of language ``code`` (CLDR's, as the browser's
+    Intl.PluralRules names them): {"one": 1, "other": 0} in English."""
+    rule = _locale(code).plural_form
+    samples: dict[str, int] = {}
+    for n in range(1001):
+        samples.setdefault(rule(n), n)
+    return samples
+
+
 def og_locale(code: str) -> str:
     """Open Graph's form of a language tag, language_TERRITORY: "es" -> "es_ES"."""
     locale = _locale(code)

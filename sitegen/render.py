@@ -97,6 +97,7 @@ def _bind(env: jinja2.Environment, config: Config) -> None:
         review_due=lambda doc: review_due(doc, config),
         language_in=lambda code: i18n.language_name(code, config.language),
         og_locale=i18n.og_locale,
+        plural_samples=lambda: i18n.plural_samples(config.language),
         editions=config.editions(),
     )
     env.filters["long_date"] = lambda value: i18n.long_date(

@@ -6,6 +6,7 @@ const statusLine = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 
 let pagefind = null;
+const plurals = new Intl.PluralRules(document.documentElement.lang);
 
 async function load() {
   if (!pagefind) {
@@ -21,11 +22,13 @@ function show(results, query) {
     statusLine.textContent = "";
     return;
   }
-  // the words come from the page, in its language (search.html)
-  statusLine.textContent =
-    results.length === 1
-      ? form.dataset.oneResult
-      : form.dataset.results.replace("{count}", results.length);
+  // the words come from the page, in its language and its plural forms (search.html)
+  const category = plurals.select(results.length);
+  const key = "results" + category[0].toUpperCase() + category.slice(1);
+  statusLine.textContent = (form.dataset[key] || form.dataset.resultsOther).replace(
+    "{count}",
+    results.length,
+  );
   for (const data of results) {
     const item = document.createElement("li");
     const link = document.createElement("a");

@@ -343,6 +343,12 @@ def test_a_spanish_page_searches_spanish_pages(browser, tmp_path):
     with serve_under(out, tmp_path, "/somerepo/") as start:
         spanish = search_results(browser, (start, None), "pregunta", "es/buscar/")
         english = search_results(browser, (start, None), "question")
+        page = browser.new_page()  # the count in Spanish, with the right plural form
+        page.goto(start + "es/buscar/?q=pregunta")
+        page.wait_for_selector("#search-results li a", timeout=10000)
+        status = page.inner_text("#search-status")
+        page.close()
+    assert re.fullmatch(r"\d+ resultados?", status), status
     assert spanish and all(link.startswith("es/") for link in spanish), spanish
     assert "es/preguntas-frecuentes/#pregunta-uno" in spanish
     assert english and not any(link.startswith(("es/", "de/")) for link in english), english

@@ -114,7 +114,7 @@ def test_sitemap_lists_every_public_page_with_lastmod(built):
         *(
             f"{p.parent.parent.name}/{p.parent.name}/"
             for p in built.glob("*/*/index.html")
-            if "data-one-result=" in p.read_text()
+            if "data-results-other=" in p.read_text()
         ),
     }
     pages = {
