@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -115,8 +115,6 @@ class Config:
 
     def edition(self, code: str) -> Config:
         """These settings as the edition in language ``code`` has them."""
-        from dataclasses import replace
-
         if code == self.language:
             return self
         lang = next(lang for lang in self.languages if lang.code == code)
@@ -181,13 +179,9 @@ class Config:
         return self.base_url + path.lstrip("/")
 
     def with_base_url(self, base_url: str) -> Config:
-        from dataclasses import replace
-
         return replace(self, base_url=_normalise_base_url(base_url))
 
     def with_repository(self, repo_url: str, branch: str | None) -> Config:
-        from dataclasses import replace
-
         return replace(self, repo_url=repo_url.rstrip("/"), branch=branch or self.branch)
 
     def topic(self, topic_id: str) -> Topic:
@@ -624,8 +618,6 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
     further = _languages(raw_languages, language, declared, err)
     if errors:
         raise BuildError(errors[:MAX_ERRORS])
-    from dataclasses import replace
-
     quality = Quality(**tables["quality"][0]) if tables["quality"] else Quality()
     # each further language's [languages.quality] keys, over the site's [quality]
     further = [replace(lang, quality=replace(quality, **dict(over))) for lang, over in further]

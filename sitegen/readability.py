@@ -8,7 +8,6 @@ measures nothing: for a language textstat cannot split into syllables.
 from __future__ import annotations
 
 import pyphen
-import textstat
 
 from .i18n import og_locale
 
@@ -33,6 +32,8 @@ def problem(formula: str, language: str) -> str | None:
 
 def score(text: str, formula: str, language: str) -> float:
     """``text``'s score by ``formula``, counting syllables as ``language`` (a tag) hyphenates."""
+    import textstat  # only check --strict measures: builds need not load it (60 ms)
+
     # the hyphenation of the language where it is most spoken: "en" -> en_US (textstat's own
     # default), "es" -> es_ES
     textstat.set_lang(og_locale(language))
