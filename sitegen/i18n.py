@@ -64,7 +64,7 @@ def load(
     would change the page's markup or its placeholders."""
     tree = files.walk(root, "locales")
     found = {f.rel: f for f in tree.files}
-    phrases = template_phrases(env)
+    phrases: dict[str | tuple[str, ...], str] | None = None  # parsed once a catalog needs them
     translations: dict[str, gettext.NullTranslations] = {}
     errors: list[SiteError] = list(tree.errors)
     reported = {e.path for e in tree.errors}
@@ -88,6 +88,7 @@ def load(
         if catalog is None:
             continue
         if needs_catalog(code):
+            phrases = template_phrases(env) if phrases is None else phrases
             errors += _missing(catalog, name, phrases)
         errors += _unsafe(catalog, name)
         try:
