@@ -84,8 +84,10 @@ def new_file(
     and return its path; never overwrite a file. With ``lang``, the file goes in that
     language's folder, content/<lang>/<folder>/; with ``translates`` (the original's file) it
     starts as the original: its topics, its sources and its text, to translate."""
-    original = _original(config, kind, lang, translates)
-    topics = original.meta.get("topics") if original is not None else None
+    _check_language(config, lang, translates)
+    translated = _translations(config, lang) if lang else {}  # after the check: a known code
+    original = _original(config, kind, translates, translated) if translates else None
+    topics = original[1].meta.get("topics") if original is not None else None
     if topic is None and isinstance(topics, list) and all(isinstance(t, str) for t in topics):
         topic = ", ".join(topics) or None  # the original's, when they are a list of ids
     slug = slugify(title)
@@ -162,13 +164,13 @@ def new_file(
             {TITLE_KEYS[kind]: title}, allow_unicode=True, width=1_000_000
         ).strip(),
         topic=topic,
-        help=_help_page(config, lang),
+        help=_help_page(config, translated),
         today=today.isoformat(),
         placeholder=PLACEHOLDER,
         placeholder_doi=PLACEHOLDER_DOI,
     )
     if original is not None:
-        text = _translation(text, kind, original, str(translates), config, lang or "")
+        text = _translation(text, *original, config, str(lang), translated)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         write.replace_file(path, text.encode("utf-8"), overwrite=False)
@@ -190,17 +192,13 @@ def new_file(
     return path
 
 
-def _original(
-    config: Config, kind: str, lang: str | None, translates: str | None
-) -> frontmatter.Parsed | None:
-    """The file a new translation translates, read; None when it is not a translation."""
+def _check_language(config: Config, lang: str | None, translates: str | None) -> None:
+    """``--lang`` names a further language; ``--translates`` comes with it."""
     further = [language.code for language in config.languages[1:]]
     if lang is not None and lang not in further:
         hint = f"add one of: {', '.join(further)}" if further else "declare it in site.toml first"
         raise BuildError([SiteError("--lang", None, f"'{lang}' is not a further language", hint)])
-    if translates is None:
-        return None
-    if lang is None:
+    if translates is not None and lang is None:
         raise BuildError(
             [
                 SiteError(
@@ -211,6 +209,13 @@ def _original(
                 )
             ]
         )
+
+
+def _original(
+    config: Config, kind: str, translates: str, translated: dict[str, str]
+) -> tuple[str, frontmatter.Parsed]:
+    """The file a new translation translates (``translated``: the language's translations so
+    far, by original), as its path from the project and read."""
     match = TRANSLATES_RE.match(translates)
     shown = f"content/{match.group(1)}/{match.group(2)}.md" if match else translates
     if not match or match.group(1) != FOLDERS[kind]:
@@ -232,7 +237,7 @@ def _original(
         raise BuildError(
             [SiteError("--translates", None, f"no such file: {shown}", "name the original's file")]
         )
-    existing = _translations(config, lang).get(shown)
+    existing = translated.get(shown)
     if existing:
         raise BuildError(
             [
@@ -248,26 +253,30 @@ def _original(
         raw = files.read(found.files[0].path)
     except OSError as exc:
         raise BuildError([files.unreadable(shown, exc)]) from None
-    return frontmatter.split(frontmatter.decode(raw, shown), shown)
+    return shown, frontmatter.split(frontmatter.decode(raw, shown), shown)
 
 
-def _help_page(config: Config, lang: str | None) -> str:
-    """The file name of the help page in the language ``lang`` (the default's without it)."""
-    page = _translations(config, lang).get(f"content/pages/{config.help_page}.md") if lang else None
+def _help_page(config: Config, translated: dict[str, str]) -> str:
+    """The file name of the help page in the language of ``translated`` (its translations by
+    original; none: the default language)."""
+    page = translated.get(f"content/pages/{config.help_page}.md")
     return posixpath.basename(page)[:-3] if page else config.help_page
 
 
 def _translation(
-    text: str, kind: str, original: frontmatter.Parsed, translates: str, config: Config, lang: str
+    text: str,
+    source: str,
+    original: frontmatter.Parsed,
+    config: Config,
+    lang: str,
+    translated: dict[str, str],
 ) -> str:
     """A new translation's text: the draft's front matter with 'translates' and the original's
-    sources, and the original's text to translate below a placeholder line."""
+    (``source``) sources, and the original's text to translate below a placeholder line."""
     head, _, _ = text.partition("\n---\n")
     head = re.sub(r"(?ms)^sources:\n(?:  .*\n?)*", "", head + "\n").rstrip("\n")
     head = head.replace("\ndraft: true", "")
-    match = TRANSLATES_RE.match(translates)
-    assert match is not None
-    lines = [head, f"translates: {match.group(1)}/{match.group(2)}.md"]
+    lines = [head, f"translates: {source.removeprefix('content/')}"]
     if original.meta.get("sources"):
         lines.append(
             yaml.safe_dump(
@@ -279,22 +288,23 @@ def _translation(
         )
     lines += ["draft: true", "---"]
     name = next(language.name for language in config.languages if language.code == lang)
-    here = f"content/{lang}/{match.group(1)}"
+    folder = posixpath.dirname(source)  # content/articles
+    here = f"content/{lang}/{posixpath.basename(folder)}"
     return (
         "\n".join(lines)
         + f"\n{PLACEHOLDER}: translate the text below into {name} for its readers (the same"
         " facts, no stronger, with links to this language's pages), then remove this line.\n\n"
-        + _relinked(original.body.lstrip("\n"), f"content/{match.group(1)}", here, config, lang)
+        + _relinked(original.body.lstrip("\n"), folder, here, translated)
     )
 
 
 LINK_RE = re.compile(r"(\]\()([^)\s#:]+\.md)((?:#[^)\s]*)?\))")
 
 
-def _relinked(body: str, source: str, here: str, config: Config, lang: str) -> str:
-    """The original's text with each link to another page made to work from the new file's
-    folder ``here``: to that page's translation in ``lang`` where one exists, else to it."""
-    translated = _translations(config, lang)
+def _relinked(body: str, source: str, here: str, translated: dict[str, str]) -> str:
+    """The original's text (from the folder ``source``) with each link to another page made to
+    work from the new file's folder ``here``: to that page's translation where one exists
+    (``translated``: by original), else to the page itself."""
 
     def swap(link: re.Match[str]) -> str:
         target = posixpath.normpath(posixpath.join(source, link.group(2)))
@@ -305,14 +315,19 @@ def _relinked(body: str, source: str, here: str, config: Config, lang: str) -> s
 
 
 def _translations(config: Config, lang: str) -> dict[str, str]:
-    """The files in content/<lang>/ by the original each translates."""
+    """The files in content/<lang>/ by the original each translates, found by the same walk
+    and read as builds do (no FIFO, no link out of the project; those are the build's to
+    report)."""
     found = {}
-    for folder in FOLDERS.values():
-        for page in sorted((config.root / "content" / lang / folder).glob("*.md")):
-            text = page.read_text(encoding="utf-8", errors="replace")
-            named = re.search(
-                r"^translates:\s*[\"']?(?:content/)?([a-z]+/[^\s\"']+\.md)", text, re.M
-            )
-            if named:
-                found[f"content/{named.group(1)}"] = f"content/{lang}/{folder}/{page.name}"
+    for file in files.walk(config.root, f"content/{lang}").files:
+        parts = file.rel.split("/")  # content/<lang>/<folder>/<name>.md
+        if len(parts) != 4 or parts[2] not in FOLDERS.values() or not file.rel.endswith(".md"):
+            continue
+        try:
+            text = files.read(file.path).decode("utf-8", errors="replace")
+        except OSError:
+            continue
+        named = re.search(r"^translates:\s*[\"']?(?:content/)?([a-z]+/[^\s\"']+\.md)", text, re.M)
+        if named:
+            found[f"content/{named.group(1)}"] = file.rel
     return found

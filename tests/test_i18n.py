@@ -577,6 +577,7 @@ def test_new_translation_reads_only_regular_files_inside_the_project(run, tmp_pa
     assert not list((site / "content/es/articles").glob("malo*")) and not list(
         (site / "content/es/articles").glob("otro*")
     )
+    os.mkfifo(site / "content/es/articles/pipe.md")  # the language's folder is read as builds do
     fresh = run(site, "new", "article", "Nuevo", "--lang", "es", "--topic", "alpha")
     assert fresh.code == 0
     assert "(../pages/ayuda.md)" in (site / "content/es/articles/nuevo.md").read_text()
