@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
@@ -87,11 +87,7 @@ class Site:
         return tuple(f for f in self.faqs if topic_id in f.topics)
 
     def page(self, slug: str) -> Document | None:
-        """The page with file name ``slug``, or else the translation of the default language's
-        page with that name (so that settings and templates can name a page in any edition)."""
-        return next((p for p in self.pages if p.slug == slug), None) or next(
-            (p for p in self.pages if posixpath.basename(p.key) == f"{slug}.md"), None
-        )
+        return page_named(self.pages, slug)
 
     def versions(self, doc: Document) -> Mapping[str, Document]:
         """``doc`` in each language it is published in, by language code (itself included)."""
@@ -140,6 +136,15 @@ class Site:
     def last_modified(self) -> date | None:
         dates = [d.modified for d in self.articles if d.modified]
         return max(dates) if dates else None
+
+
+def page_named(pages: Iterable[Document], slug: str) -> Document | None:
+    """The page with file name ``slug``, or else the translation of the default language's page
+    with that name (so that settings and templates can name a page in any edition)."""
+    pages = tuple(pages)
+    return next((p for p in pages if p.slug == slug), None) or next(
+        (p for p in pages if posixpath.basename(p.key) == f"{slug}.md"), None
+    )
 
 
 def build_editions(config: Config, docs: list[Document], drafts: bool = False) -> tuple[Site, ...]:
@@ -234,8 +239,7 @@ def build_site(config: Config, docs: list[Document], drafts: bool = False) -> Si
             )
         claimed.setdefault(url, doc)
     help_page = config.help_page
-    pages = tuple(d for d in published if d.kind == "page")
-    if Site(config, (), (), pages, ()).page(help_page) is None:
+    if page_named([d for d in published if d.kind == "page"], help_page) is None:
         if config.is_default:
             message, hint = "", f"add content/pages/{help_page}.md or change help_page"
         else:
