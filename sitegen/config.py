@@ -650,11 +650,11 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
     )
     if not further:
         return config
-    from babel import Locale
+    from .i18n import language_name
 
     home = Language(
         code=config.language,
-        name=config.language_name or Locale.parse(config.language, sep="-").display_name,
+        name=config.language_name or language_name(config.language, config.language),
         title=config.title,
         description=config.description,
         disclaimer=disclaimer,
@@ -691,12 +691,9 @@ def _languages(
         if not isinstance(entry, dict):
             err("languages", index, None, "[[languages]] entries must be tables")
             continue
-        problems: list[SiteError] = []
         code = entry.get("code")
         label = f" in [[languages]] '{code}'" if isinstance(code, str) else " in [[languages]]"
-        values = schema.check(entry, LANGUAGE_SCHEMA, "site.toml", _key_name, problems, where=label)
-        for problem in problems:
-            err("languages", index, problem.line, problem.message, problem.hint)
+        values, _ = _block("languages", index, entry, LANGUAGE_SCHEMA, label, err, where=label)
         if isinstance(code, str):
             if problem_text := locale_problem(code):
                 err("languages", index, "code", problem_text, 'e.g. code = "es"')
@@ -735,16 +732,16 @@ def _languages(
             words.add(str(word))
         help_lines = []
         for line in values.get("help") or []:
-            checked = _block("languages.help", helps, line, SCHEMA["help"], label, err)
+            checked, ok = _block("languages.help", helps, line, SCHEMA["help"], label, err)
             helps += 1
-            if checked is not None:
+            if ok:
                 help_lines.append(HelpLine(**checked))
         by_id: dict[str, dict[str, Any]] = {}
         for topic in values.get("topics") or []:
-            checked = _block("languages.topics", topics_seen, topic, TOPIC_SCHEMA, label, err)
+            checked, ok = _block("languages.topics", topics_seen, topic, TOPIC_SCHEMA, label, err)
             where = ("languages.topics", topics_seen)
             topics_seen += 1
-            if checked is None:
+            if not ok:
                 continue
             topic_id = checked["id"]
             if topic_id not in topic_ids:
@@ -813,19 +810,26 @@ def _languages(
 
 
 def _block(
-    section: str, index: int, entry: Any, keys: dict[str, schema.Field], label: str, err: Any
-) -> dict[str, Any] | None:
-    """One [[languages.help]] or [[languages.topics]] block, checked; None when it is wrong."""
+    section: str,
+    index: int,
+    entry: Any,
+    keys: dict[str, schema.Field],
+    label: str,
+    err: Any,
+    where: str | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """One [[languages]], [[languages.help]] or [[languages.topics]] block, checked: its values
+    (None where one is wrong), and whether it is right; each problem goes to ``err`` at the
+    line of its key."""
     if not isinstance(entry, dict):
         err(section, index, None, f"[[{section}]] entries must be tables{label}")
-        return None
+        return {}, False
     problems: list[SiteError] = []
-    values = schema.check(
-        entry, keys, "site.toml", _key_name, problems, where=f" in [[{section}]]{label}"
-    )
+    where = f" in [[{section}]]{label}" if where is None else where
+    values = schema.check(entry, keys, "site.toml", _key_name, problems, where=where)
     for problem in problems:
         err(section, index, problem.line, problem.message, problem.hint)
-    return None if problems else values
+    return values, not problems
 
 
 def _key_name(key: str | None) -> Any:
