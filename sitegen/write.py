@@ -143,27 +143,34 @@ def locked(out: Path) -> Iterator[None]:
             _held[key] -= 1
         return
     path = out.parent / f"{TMP_PREFIX}{out.name}.lock"
-    with _signals_deferred():  # an interrupt comes after the lock is taken, so it is given back
-        fd = _acquire(out, path)
-        _held[key] = 1
+    fd = None
     try:
+        # Inside the try: an interrupt held back while the lock was taken is raised as the
+        # block ends, and the lock must then be given back too.
+        with _signals_deferred():
+            fd = _acquire(out, path)
+            _held[key] = 1
         yield
     finally:
-        _release(key, path, fd)
+        if fd is not None:
+            _release(key, path, fd)
 
 
 def _release(key: str, path: Path, fd: int) -> None:
     """Give the lock back and remove its file, even when an interrupt lands on the way out:
     the cleanup runs again until it is done, and the interrupt is raised after it."""
     interrupted = False
+    closed = False
     while True:
         try:
             with _signals_deferred():
                 _held.pop(key, None)
                 with suppress(OSError):
                     os.unlink(path)
-                with suppress(OSError):
-                    os.close(fd)
+                if not closed:  # never twice: the number may already be another file's
+                    closed = True
+                    with suppress(OSError):
+                        os.close(fd)
             break
         except KeyboardInterrupt:
             interrupted = True
@@ -286,8 +293,10 @@ def replace_file(target: Path, data: bytes, overwrite: bool = True) -> None:
     With ``overwrite`` false, raise FileExistsError rather than replace anything already there
     (a file, or a link, even one that points nowhere)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    tmp = None
     try:
+        with _signals_deferred():  # mkstemp and noting its file happen together
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(tmp, 0o644)
@@ -297,8 +306,9 @@ def replace_file(target: Path, data: bytes, overwrite: bool = True) -> None:
             os.link(tmp, target)
             os.unlink(tmp)
     except BaseException:
-        with _signals_deferred():
-            Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            with _signals_deferred():
+                Path(tmp).unlink(missing_ok=True)
         raise
 
 
@@ -322,19 +332,18 @@ def staged(out: Path) -> Iterator[Path]:
     BuildError naming the file and the reason."""
     with locked(out):
         clean_stale(out)
+        tmp = None
         try:
-            with _signals_deferred():  # so an interrupt cannot fall between mkdtemp and the try
+            with _signals_deferred():  # mkdtemp and noting its folder happen together
                 tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{out.name}~", dir=out.parent))
-        except OSError as exc:
-            raise failed(exc, out) from None
-        try:
             yield tmp
             put(tmp, MARKER, MARKER_TEXT)
             os.chmod(tmp, 0o755)
             check_owned(out, deep=False)  # something may have been put there meanwhile
         except BaseException as exc:
-            with _signals_deferred():
-                shutil.rmtree(tmp, ignore_errors=True)
+            if tmp is not None:
+                with _signals_deferred():
+                    shutil.rmtree(tmp, ignore_errors=True)
             if isinstance(exc, OSError):
                 raise failed(exc, out, tmp) from None
             raise

@@ -569,3 +569,46 @@ def test_a_killed_build_leaves_the_previous_site_and_no_temporary_folders(tmp_pa
             assert f"Changed {k}" in (out / "articles/filler-0/index.html").read_text()
             assert (out / "pagefind/pagefind.js").is_file()
     assert untouched >= 1  # at least one signal landed mid-build
+
+
+def test_an_interrupt_held_back_by_any_guarded_step_leaves_nothing_behind(
+    tmp_path, run, monkeypatch
+):
+    """A signal that arrives while a step holds interrupts back is raised the moment the step
+    ends. Raise one at the end of each such step of a build in turn: every time, the previous
+    site stays whole and no lock, temporary folder or temporary file is left."""
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    assert run(site, "build", "--out", str(out)).code == 0
+    before = tree_digest(out)
+    (site / "content/articles/first-article.md").write_text(
+        (site / "content/articles/first-article.md").read_text() + "\nOne more line.\n"
+    )
+    real = write._signals_deferred
+    steps = 0
+    for n in range(1, 100):
+        ends = 0
+
+        @contextlib.contextmanager
+        def deferred(n=n):
+            nonlocal ends
+            with real():
+                yield
+            ends += 1
+            if ends == n:
+                raise KeyboardInterrupt
+
+        monkeypatch.setattr(write, "_signals_deferred", deferred)
+        result = run(site, "build", "--out", str(out))
+        left = [p.name for p in tmp_path.rglob("*") if p.name.startswith((".sitegen-tmp", ".tmp-"))]
+        assert left == []
+        assert write._held == {}
+        if ends < n:  # the build had fewer guarded steps than n: it ran to the end
+            assert result.code == 0
+            break
+        assert result.code != 0 or tree_digest(out) != before
+        if tree_digest(out) != before:  # interrupted after the swap: the new site, whole
+            assert (out / "pagefind/pagefind.js").is_file()
+            break
+        steps += 1
+    assert steps >= 2
