@@ -21,4 +21,8 @@ if __name__ == "__main__":
         sys.exit(2)
     except KeyboardInterrupt:  # Ctrl-C while Python starts up: nothing has begun
         sys.exit(130)
-    sys.exit(main())
+    try:
+        code = main()
+    except KeyboardInterrupt:  # a second Ctrl-C while the first one's message is printed
+        code = 130
+    sys.exit(code)

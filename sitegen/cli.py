@@ -108,11 +108,16 @@ def _port(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    if args.command is None:  # plain `build.py` means `build.py build` with its defaults
-        args = _parser().parse_args([*(sys.argv[1:] if argv is None else argv), "build"])
-    with _terminate_as_interrupt():
-        return _run(args)
+    try:
+        args = _parser().parse_args(argv)
+        if args.command is None:  # plain `build.py` means `build.py build` with its defaults
+            args = _parser().parse_args([*(sys.argv[1:] if argv is None else argv), "build"])
+        with _terminate_as_interrupt():
+            return _run(args)
+    except KeyboardInterrupt:  # anywhere: before, during or after the command's own work
+        # True wherever it landed: the output is the previous site or the new one, whole.
+        print("Interrupted; no half-built site was left behind.", file=sys.stderr)
+        return 130
 
 
 @contextmanager
@@ -191,9 +196,6 @@ def _run(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # the output piped into a command that stopped reading (head)
         sys.stderr.close()
         return EXIT_OK
-    except KeyboardInterrupt:
-        print("Interrupted; the previous site is untouched.", file=sys.stderr)
-        return 130
     return EXIT_OK
 
 

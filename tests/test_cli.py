@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from sitegen import __version__
+from sitegen import __version__, cli
 from sitegen.errors import SiteError
 
 from .conftest import REPO, make_site
@@ -175,3 +175,16 @@ def test_a_source_that_differs_is_named_where_it_differs(tmp_path):
         "content/articles/c.md:7: source s: its authors differ(s) from the record in "
         "content/articles/a.md and 1 other file"
     )
+
+
+@pytest.mark.parametrize("where", ["_parser", "_terminate_as_interrupt", "_run"])
+def test_an_interrupt_anywhere_in_the_command_is_a_message_and_130(monkeypatch, capsys, where):
+    """Ctrl-C or SIGTERM may land before the command's work starts or after it ended, not only
+    inside it: each time the answer is exit 130 and one line, never a traceback."""
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, where, interrupted)
+    assert cli.main(["build"]) == 130
+    assert capsys.readouterr().err == "Interrupted; no half-built site was left behind.\n"
