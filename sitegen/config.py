@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import schema
+from . import schema, urls
 from .errors import BuildError, SiteError
 from .schema import CONTROL_RE
 from .suggest import did_you_mean
@@ -144,8 +144,6 @@ class Config:
     def path(self, target: Any, name: str = "") -> str:
         """A page's URL relative to the root: a kind of page (with its name) in this edition,
         a Document in its own language's edition, or a urls.Entry."""
-        from . import urls
-
         if type(target) is str:
             return urls.path(target, name, self.locale())
         if type(target) is urls.Entry:
@@ -154,8 +152,6 @@ class Config:
 
     @cached_property
     def _locales(self) -> dict[str, Any]:
-        from . import urls
-
         locales = {self.default_language: urls.DEFAULT}
         for lang in self.languages[1:]:
             locales[lang.code] = urls.Locale(
@@ -165,7 +161,7 @@ class Config:
             )
         return locales
 
-    @property
+    @cached_property
     def base_path(self) -> str:
         """The path part of base_url, always ending in a slash: '/' or '/repo/'."""
         return urlsplit(self.base_url).path
@@ -701,8 +697,6 @@ def _languages(
                 err("languages", index, "code", f"language '{code}' is declared twice", "")
             codes.add(code.lower())
         segments = values.get("segments") or {}
-        from . import urls
-
         # the segments it leaves in the default words count too: "articles" = "topics" would put
         # articles and topics in one folder
         words: set[str] = {s for s in urls.SEGMENTS if s not in segments}
