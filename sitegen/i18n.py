@@ -16,23 +16,25 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 import markupsafe
 from babel import Locale
 from babel.core import get_global
 from babel.dates import format_date
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
+from babel.messages.pofile import PoFileError, PoFileParser
 
 from . import files
 from .errors import SiteError
+from .schema import CONTROL_RE
 
 TEMPLATE_LANGUAGE = "en"  # the language the templates' phrases are written in
 CATALOG = "locales/{}/LC_MESSAGES/messages.po"
-GETTEXT_FUNCTIONS = ("_", "gettext", "ngettext")
+GETTEXT_FUNCTIONS = ("_", "gettext", "ngettext", "pgettext", "npgettext")
+CONTEXT_FUNCTIONS = ("pgettext", "npgettext")  # their first argument is a context (msgctxt)
 
 
 def catalog_path(code: str, found: Iterable[str] = ()) -> str:
@@ -48,9 +50,13 @@ def needs_catalog(code: str) -> bool:
 
 
 MAX_CATALOG_BYTES = 2_000_000  # a catalog of this site's phrases is about 10 kB
-TAG_RE = re.compile(r"<[^>]*>")
+MAX_PLURALS = 6  # CLDR's most (Arabic: zero, one, two, few, many, other)
+NPLURALS_RE = re.compile(r"nplurals\s*=\s*(\d+)")
+# Linear on any text: neither pattern can run past the next < or %( it would start from.
+TAG_RE = re.compile(r"<[^<>]*>")
 # A named placeholder, as newstyle gettext fills them: %(name)s, %(num)d.
-NAMED_RE = re.compile(r"%\(([^)]*)\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]")
+NAMED_RE = re.compile(r"%\(([^()%]*)\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]")
+VOID_TAGS = frozenset({"br", "wbr", "img", "hr"})
 PO_LINE_RE = re.compile(
     r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*$'
 )
@@ -64,7 +70,7 @@ def load(
     would change the page's markup or its placeholders."""
     tree = files.walk(root, "locales")
     found = {f.rel: f for f in tree.files}
-    phrases: dict[str | tuple[str, ...], str] | None = None  # parsed once a catalog needs them
+    phrases: dict[Phrase, str] | None = None  # parsed once a catalog needs them
     translations: dict[str, gettext.NullTranslations] = {}
     errors: list[SiteError] = list(tree.errors)
     reported = {e.path for e in tree.errors}
@@ -118,7 +124,8 @@ def _read(path: Path, name: str, code: str) -> tuple[Catalog | None, list[SiteEr
         ]
     errors = []
     try:
-        text = raw.decode("utf-8-sig")
+        # any line ending: the line check and Babel's parser then see the same lines
+        text = "\n".join(raw.decode("utf-8-sig").splitlines())
     except UnicodeDecodeError:
         return None, [SiteError(name, None, "not UTF-8 text", "save the catalog as UTF-8")]
     for number, line in enumerate(text.splitlines(), start=1):
@@ -133,10 +140,24 @@ def _read(path: Path, name: str, code: str) -> tuple[Catalog | None, list[SiteEr
                     " check for a missing closing quote",
                 )
             )
+    counts = [
+        (n, m) for n, line in enumerate(text.splitlines(), 1) for m in NPLURALS_RE.findall(line)
+    ]
+    for number, count in counts:
+        if not 1 <= int(count) <= MAX_PLURALS:
+            errors.append(
+                SiteError(
+                    name,
+                    number,
+                    f"Plural-Forms says nplurals={count}; a language has 1 to {MAX_PLURALS} forms",
+                    "copy the Plural-Forms line from a catalog made by pybabel init for this language",
+                )
+            )
     if errors:
         return None, errors[:20]
     try:
-        catalog = read_po(io.StringIO(text), locale=code.replace("-", "_"), abort_invalid=True)
+        catalog = _Catalog(locale=code.replace("-", "_"))
+        PoFileParser(catalog, ignore_obsolete=False, abort_invalid=True).parse(io.StringIO(text))
         plural = gettext.c2py(catalog.plural_expr)
         wrong = next((n for n in range(1001) if not 0 <= plural(n) < catalog.num_plurals), None)
     except (PoFileError, ValueError, LookupError, SyntaxError, RecursionError) as exc:
@@ -159,7 +180,36 @@ def _read(path: Path, name: str, code: str) -> tuple[Catalog | None, list[SiteEr
                 "copy the Plural-Forms line from a catalog made by pybabel init for this language",
             )
         ]
+    if catalog.repeated:
+        return None, [
+            SiteError(
+                name,
+                message.lineno,
+                f'msgid "{_first(message.id)}" is given twice'
+                + (f' (msgctxt "{message.context}")' if message.context else ""),
+                "keep one entry for each phrase: delete the other, after moving its translation "
+                "if it is the better one",
+            )
+            for message in catalog.repeated[:20]
+        ]
     return catalog, []
+
+
+class _Catalog(Catalog):
+    """A catalog that notes each phrase given twice, which Babel would merge without a word."""
+
+    def __init__(self, locale: str) -> None:
+        super().__init__(locale=locale)
+        self.repeated: list[Message] = []
+
+    def __setitem__(self, id: Any, message: Message) -> None:
+        if id and self.get(id, message.context) is not None:
+            self.repeated.append(message)
+        super().__setitem__(id, message)
+
+
+def _first(msgid: str | tuple[str, ...] | list[str]) -> str:
+    return msgid if isinstance(msgid, str) else msgid[0]
 
 
 def _unsafe(catalog: Catalog, name: str) -> list[SiteError]:
@@ -174,10 +224,17 @@ def _unsafe(catalog: Catalog, name: str) -> list[SiteError]:
         strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
         allowed = {m.group(0) for msgid in ids for m in NAMED_RE.finditer(msgid)}
         tags = TAG_RE.findall(ids[0])
+        controls = set(CONTROL_RE.findall("".join(ids)))
         for text in strings:
             if not text:
                 continue
             problem = _placeholder_problem(text, allowed)
+            stray = next((c for c in CONTROL_RE.findall(text) if c not in controls), None)
+            if problem is None and stray is not None:
+                problem = (
+                    f"holds the control character U+{ord(stray):04X}, which the phrase does not",
+                    r"remove it (an escape such as \t, \r or \a in the msgstr)",
+                )
             if problem is None and "<" in ids[0] and _markup_changed(text, tags):
                 problem = (
                     "changes the phrase's markup",
@@ -197,14 +254,22 @@ def _unsafe(catalog: Catalog, name: str) -> list[SiteError]:
 
 
 def _markup_changed(text: str, tags: list[str]) -> bool:
-    """Whether ``text`` holds markup other than ``tags``, each once: a tag more, a tag less, or
-    a < that starts anything else (an unclosed tag, a comment)."""
-    rest = text
-    for tag in tags:
-        if tag not in rest:
-            return True
-        rest = rest.replace(tag, "", 1)
-    return "<" in rest
+    """Whether ``text`` holds markup other than ``tags``, each once (a tag more, a tag less, or
+    a < that starts anything else: an unclosed tag, a comment), or holds them in an order that
+    does not nest (an end tag before its start tag). Elements may change places, as another
+    language's word order needs."""
+    found = TAG_RE.findall(text)
+    if sorted(found) != sorted(tags) or "<" in TAG_RE.sub("", text):
+        return True
+    open_tags: list[str] = []
+    for tag in found:
+        name = tag.strip("</>").split()[0].lower() if tag.strip("</>").split() else ""
+        if tag.startswith("</"):
+            if not open_tags or open_tags.pop() != name:
+                return True
+        elif not tag.endswith("/>") and name not in VOID_TAGS:
+            open_tags.append(name)
+    return bool(open_tags)
 
 
 def _placeholder_problem(text: str, allowed: set[str]) -> tuple[str, str] | None:
@@ -234,48 +299,83 @@ class _Escaped(gettext.NullTranslations):
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
         return _text(msgid1, self.inner.ngettext(msgid1, msgid2, n))
 
+    def pgettext(self, context: str, message: str) -> str:
+        return _text(message, self.inner.pgettext(context, message))
+
+    def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
+        return _text(msgid1, self.inner.npgettext(context, msgid1, msgid2, n))
+
 
 def _text(msgid: str, translated: str) -> str:
     return translated if "<" in msgid else str(markupsafe.escape(translated))
 
 
-def template_phrases(env: jinja2.Environment) -> dict[str | tuple[str, ...], str]:
+class Phrase(NamedTuple):
+    """A phrase the templates mark: its msgid, with its plural and its context when it has them."""
+
+    msgid: str
+    plural: str | None = None
+    context: str | None = None
+
+
+def template_phrases(env: jinja2.Environment) -> dict[Phrase, str]:
     """Every phrase the templates mark for translation, with where it first appears."""
-    phrases: dict[str | tuple[str, ...], str] = {}
+    phrases: dict[Phrase, str] = {}
     for name in env.list_templates():
         try:
             source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
             found = list(env.extract_translations(source, GETTEXT_FUNCTIONS))
         except (jinja2.TemplateError, OSError, UnicodeDecodeError, RecursionError):
             continue  # a template that does not load is reported when it renders
-        for line, _, message in found:
-            if isinstance(message, tuple):  # ngettext's two forms (None: a non-text argument)
-                message = tuple(m for m in message if m is not None)
-                message = message[0] if len(message) == 1 else message
-            if message:
-                phrases.setdefault(message, f"templates/{name}:{line}")
+        for line, function, message in found:
+            # the string arguments in order (None: one that is not a string)
+            args = message if isinstance(message, tuple) else (message,)
+            context = args[0] if function in CONTEXT_FUNCTIONS else None
+            forms = args[1:] if function in CONTEXT_FUNCTIONS else args
+            if forms and forms[0]:
+                plural = forms[1] if len(forms) > 1 else None
+                phrases.setdefault(Phrase(forms[0], plural, context), f"templates/{name}:{line}")
     return phrases
 
 
-def _missing(catalog: Catalog, name: str, phrases: dict[Any, str]) -> list[SiteError]:
+def _missing(catalog: Catalog, name: str, phrases: dict[Phrase, str]) -> list[SiteError]:
     errors = []
     for phrase, where in phrases.items():
-        msgid = phrase[0] if isinstance(phrase, tuple) else phrase
-        message = catalog.get(msgid)
+        msgid = phrase.msgid
+        message = catalog.get(msgid, phrase.context)
         strings = message.string if message is not None else None
         empty = not strings or (isinstance(strings, tuple | list) and not all(strings))
-        if message is None or empty or message.fuzzy:
+        label = f'the phrase "{msgid}"' + (
+            f' (msgctxt "{phrase.context}")' if phrase.context else ""
+        )
+        if message is not None and not empty and message.pluralizable != bool(phrase.plural):
+            errors.append(
+                SiteError(
+                    name,
+                    message.lineno,
+                    f"{label} ({where}) "
+                    + (
+                        "has a plural: its entry needs msgid_plural and msgstr[0], msgstr[1], …"
+                        if phrase.plural
+                        else "has no plural: its entry needs one msgstr, without msgid_plural"
+                    ),
+                    "write the entry as pybabel update writes it for this phrase",
+                )
+            )
+        elif message is None or empty or message.fuzzy:
             state = (
                 "is marked fuzzy"
                 if message is not None and message.fuzzy and not empty
                 else "has no translation"
             )
+            context = f'msgctxt "{phrase.context}" and ' if phrase.context else ""
             errors.append(
                 SiteError(
                     name,
                     message.lineno if message is not None else None,
-                    f'the phrase "{msgid}" ({where}) {state}',
-                    f'add msgid "{msgid}" with its msgstr (pybabel update adds every missing phrase)',
+                    f"{label} ({where}) {state}",
+                    f'add {context}msgid "{msgid}" with its msgstr (pybabel update adds every '
+                    "missing phrase)",
                 )
             )
     return errors

@@ -393,6 +393,24 @@ def _catalog(site: Path) -> Path:
             "changes the phrase's markup",
         ),
         ('msgstr "Más en %(topic)s"', 'msgstr "Más en %(topic)r"', "uses %(topic)r"),
+        ("nplurals=3;", "nplurals=99999999999;", "Plural-Forms says nplurals=99999999999"),
+        (
+            'msgid "Go to the home page"',
+            'msgid "Go to the home page"\nmsgstr "Otra"\n\nmsgid "Go to the home page"',
+            'msgid "Go to the home page" is given twice',
+        ),
+        (
+            'msgid_plural "%(num)d results"\nmsgstr[0] "%(num)d resultado"\n'
+            'msgstr[1] "%(num)d resultados"\nmsgstr[2] "%(num)d resultados"',
+            'msgstr "%(num)d resultado"',
+            "has a plural: its entry needs msgid_plural",
+        ),
+        (
+            '<a href=\\"%(url)s\\">Mira a quién llamar ahora</a>',
+            'Mira a quién </a>llamar ahora<a href=\\"%(url)s\\">',
+            "changes the phrase's markup",
+        ),
+        ('msgstr "Pedir ayuda ahora"', 'msgstr "Pedir\\a ayuda\\r ahora"', "U+0007"),
     ],
     ids=[
         "placeholder",
@@ -404,6 +422,11 @@ def _catalog(site: Path) -> Path:
         "charset",
         "comment",
         "placeholder-type",
+        "nplurals-huge",
+        "duplicate",
+        "plural-as-one",
+        "tag-order",
+        "control-character",
     ],
 )
 def test_a_catalog_that_would_change_the_page_is_refused_at_its_line(
@@ -417,6 +440,48 @@ def test_a_catalog_that_would_change_the_page_is_refused_at_its_line(
     assert result.code == 1 and expected in result.err, result.err
     assert re.search(r"locales/es/LC_MESSAGES/messages\.po(:\d+)?: ", result.err)
     assert "Traceback" not in result.err
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    ("old", "expected"),
+    [
+        ('msgstr "Pedir ayuda ahora"', 'has a lone "%"'),
+        ('<a href=\\"%(url)s\\">Mira a quién llamar ahora</a>', "changes the phrase's markup"),
+    ],
+)
+def test_a_long_catalog_line_is_checked_in_time(run, tmp_path, old, expected):
+    """Half a megabyte of "%(" or "<" in one translation (well under the size limit): each
+    check runs in time linear in the line, so the build answers at once."""
+    site = make_site(tmp_path / "site", "bilingual")
+    text = _catalog(site).read_text()
+    filler = ("%(" if "%" in expected else "<") * 250_000
+    start = text.rindex("\n", 0, text.index(old)) + 1  # the msgstr line holding ``old``
+    line_end = text.index("\n", start)
+    _catalog(site).write_text(text[:start] + f'msgstr "{filler}"' + text[line_end:])
+    result = run(site, "build")
+    assert result.code == 1 and expected in result.err
+
+
+def test_a_phrase_with_a_context_is_translated_and_checked(run, tmp_path):
+    """pgettext("menu", "Open"): the catalog's entry with msgctxt "menu" is used, and a catalog
+    without it is an error naming the phrase and its context."""
+    site = make_site(tmp_path / "site", "bilingual")
+    base = site / "templates/base.html"
+    base.write_text(
+        base.read_text().replace("</footer>", '{{ pgettext("menu", "Open") }}</footer>')
+    )
+    result = run(site, "build")
+    assert result.code == 1
+    assert 'the phrase "Open" (msgctxt "menu") (templates/base.html:' in result.err
+    assert 'add msgctxt "menu" and msgid "Open"' in result.err
+    catalog = _catalog(site)
+    catalog.write_text(catalog.read_text() + '\nmsgctxt "menu"\nmsgid "Open"\nmsgstr "Abrir"\n')
+    result = run(site, "build", "--no-search")
+    assert result.code == 0, result.err
+    out = site / "_site"
+    assert "Abrir</footer>" in (out / "es/index.html").read_text()
+    assert "Open</footer>" in (out / "index.html").read_text()
 
 
 def test_a_plain_phrase_is_text_even_with_quotes_and_brackets(tmp_path):
@@ -645,3 +710,12 @@ def test_a_translation_without_dates_of_its_own_is_compared_by_its_review(tmp_pa
     loaded = pipeline.load(site, save_cache=False)
     _, warnings, _ = quality.translations(loaded.sites, date(2026, 3, 1))
     assert [w.path for w in warnings] == ["content/es/pages/ayuda.md"]
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r"])
+def test_a_catalog_with_windows_or_old_mac_line_endings_reads_the_same(tmp_path, ending):
+    site = make_site(tmp_path / "site", "bilingual")
+    _catalog(site).write_bytes(_catalog(site).read_bytes().replace(b"\n", ending.encode()))
+    out = tmp_path / "out"
+    pipeline.build(site, out, search_index=False)
+    assert "Pedir ayuda ahora" in (out / "es/index.html").read_text()
