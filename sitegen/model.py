@@ -139,12 +139,14 @@ class Site:
 
 
 def page_named(pages: Iterable[Document], slug: str) -> Document | None:
-    """The page with file name ``slug``, or else the translation of the default language's page
-    with that name (so that settings and templates can name a page in any edition)."""
+    """The default language's page with file name ``slug`` or its translation (so that settings
+    and templates can name a page in any edition); failing that, a page of its own with that
+    file name. The translation comes first: in Spanish, help_page = "get-help" is the page that
+    translates get-help.md, even when another page happens to be called get-help.md."""
     pages = tuple(pages)
-    return next((p for p in pages if p.slug == slug), None) or next(
-        (p for p in pages if posixpath.basename(p.key) == f"{slug}.md"), None
-    )
+    return next(
+        (p for p in pages if p.original and posixpath.basename(p.original) == f"{slug}.md"), None
+    ) or next((p for p in pages if p.slug == slug), None)
 
 
 def build_editions(config: Config, docs: list[Document], drafts: bool = False) -> tuple[Site, ...]:

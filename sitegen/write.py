@@ -29,7 +29,7 @@ MARKER_TEXT = (
     "This folder was written by the site generator (build.py). Each build replaces the whole\n"
     "folder. Without this file the generator refuses to touch it.\n"
 )
-PROJECT_FOLDERS = ("content", "templates", "static", ".sitegen-cache")
+PROJECT_FOLDERS = (*files.INPUT_FOLDERS, ".sitegen-cache")  # never an output, nor inside one
 TMP_SUFFIX = re.compile(r"^[a-z0-9_]{8}(\.old)?\Z")  # what mkdtemp adds, and the swap's ".old"
 _held: dict[str, int] = {}  # output folders whose lock this process holds, with a count
 

@@ -14,6 +14,7 @@ import pytest
 from sitegen import pipeline, quality
 from sitegen.errors import BuildError
 
+from .conftest import FIXTURES as REPO_FIXTURES
 from .conftest import make_site
 
 HREFLANG_RE = re.compile(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">')
@@ -719,3 +720,21 @@ def test_a_catalog_with_windows_or_old_mac_line_endings_reads_the_same(tmp_path,
     out = tmp_path / "out"
     pipeline.build(site, out, search_index=False)
     assert "Pedir ayuda ahora" in (out / "es/index.html").read_text()
+
+
+def test_the_help_link_is_the_help_pages_translation_even_beside_a_page_of_that_name(tmp_path):
+    """A Spanish page that happens to be called get-help.md but translates another page must
+    not take the place of the help page's translation (ayuda.md) in the menu and the footer."""
+    about = sorted(p.name for p in (REPO_FIXTURES / "bilingual/content/pages").glob("*.md"))
+    other = next(name for name in about if name != "get-help.md")
+    out = build(
+        tmp_path,
+        "bilingual",
+        {
+            "content/es/pages/get-help.md": f"---\ntitle: Otra página\nsummary: Otra cosa.\n"
+            f"translates: pages/{other}\n---\nTexto.\n"
+        },
+    )
+    home = (out / "es/index.html").read_text()
+    assert re.search(r'class="help-link" href="/es/ayuda/"', home), home
+    assert not re.search(r'help-link" href="/es/get-help/|href="/es/get-help/">Mira', home)

@@ -51,6 +51,7 @@ REFUSED = {
     "content/articles/new": "refusing to write into the site's sources (content/)",
     "templates": "refusing to write into the site's sources (templates/)",
     "static/sub": "refusing to write into the site's sources (static/)",
+    "locales/zz": "refusing to write into the site's sources (locales/)",
     "docs": "refusing to replace a folder the generator did not create (it holds screenshots)",
     "some-folder": "refusing to replace a folder the generator did not create (it holds a.txt, b",
     "README.md": "refusing to replace a file with the site",
