@@ -64,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--topic", help="a topic id from site.toml (articles and FAQ entries)")
     n.add_argument("--lang", help="a further language's code from site.toml, e.g. es")
     n.add_argument(
+        "--slug",
+        help="its file name and web address, e.g. why-tears-help (default: made from the title)",
+    )
+    n.add_argument(
         "--translates",
         help="the file it translates, e.g. content/articles/why-tears-help.md (with --lang)",
     )
@@ -177,6 +181,7 @@ def _run(args: argparse.Namespace) -> int:
                 date.today(),
                 args.lang,
                 args.translates,
+                args.slug,
             )
             print(path.relative_to(root).as_posix())
             print(

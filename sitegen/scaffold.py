@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from . import files, frontmatter, write
-from .config import Config
+from .config import MAX_SLUG, SLUG_RE, Config
 from .errors import BuildError, SiteError
 from .fields import FOLDERS, TRANSLATES_RE
 from .quality import PLACEHOLDER, PLACEHOLDER_DOI
@@ -79,26 +79,41 @@ def new_file(
     today: date,
     lang: str | None = None,
     translates: str | None = None,
+    slug: str | None = None,
 ) -> Path:
     """Write content/<folder>/<slug>.md for a new article, FAQ entry or page, marked as a draft,
     and return its path; never overwrite a file. With ``lang``, the file goes in that
     language's folder, content/<lang>/<folder>/; with ``translates`` (the original's file) it
-    starts as the original: its topics, its sources and its text, to translate."""
+    starts as the original: its topics, its sources and its text, to translate. ``slug`` names
+    the file (and so the page's address) instead of a name made from the title."""
     _check_language(config, lang, translates)
     translated = _translations(config, lang) if lang else {}  # after the check: a known code
     original = _original(config, kind, translates, translated) if translates else None
     topics = original[1].meta.get("topics") if original is not None else None
     if topic is None and isinstance(topics, list) and all(isinstance(t, str) for t in topics):
         topic = ", ".join(topics) or None  # the original's, when they are a list of ids
-    slug = slugify(title)
+    if slug is not None and (not SLUG_RE.match(slug) or len(slug) > MAX_SLUG):
+        raise BuildError(
+            [
+                SiteError(
+                    "--slug",
+                    None,
+                    f"'{slug}' cannot be a file name",
+                    f"use lowercase Latin letters, digits and single hyphens, at most {MAX_SLUG} "
+                    "characters, e.g. --slug why-tears-help",
+                )
+            ]
+        )
+    slug = slug or slugify(title)
     if not slug:
         raise BuildError(
             [
                 SiteError(
-                    "new",
+                    "--slug",
                     None,
-                    f"cannot make a file name from '{title}'",
-                    "use a title with some letters or digits",
+                    f"cannot make a file name from '{title}': a page's file name (its web "
+                    "address) is written in Latin letters and digits",
+                    "give one with --slug, e.g. --slug why-tears-help",
                 )
             ]
         )

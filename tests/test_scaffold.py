@@ -107,3 +107,19 @@ def test_new_refuses_titles_with_control_characters_and_sites_without_topics(tmp
         result = run(site, "new", "article", title, "--topic", "alpha")
         assert result.code == 1 and "must not contain control characters" in result.err
     assert not list((site / "content/articles").glob("*tab*"))
+
+
+def test_a_title_in_another_script_takes_its_file_name_from_slug(tmp_path, run):
+    """A title in Greek, Arabic or Chinese has no Latin letters to make a file name from: the
+    editor is told to give one with --slug, which is checked like any file name."""
+    site = make_site(tmp_path / "site")
+    result = run(site, "new", "article", "Γιατί κλαίμε", "--topic", "beta")
+    assert result.code == 2
+    assert "cannot make a file name from 'Γιατί κλαίμε'" in result.err
+    assert "--slug" in result.err and "Traceback" not in result.err
+    result = run(site, "new", "article", "Γιατί κλαίμε", "--topic", "beta", "--slug", "../x")
+    assert result.code == 2 and "'../x' cannot be a file name" in result.err
+    assert not (tmp_path / "x.md").exists()
+    result = run(site, "new", "article", "Γιατί κλαίμε", "--topic", "beta", "--slug", "why-we-cry")
+    assert result.code == 0, result.err
+    assert "title: Γιατί κλαίμε" in (site / "content/articles/why-we-cry.md").read_text()
