@@ -404,13 +404,13 @@ SCHEMA: dict[str, dict[str, schema.Field]] = {
         "id": Key(
             str, True, 'lowercase letters, digits and hyphens, e.g. id = "benefits"', _slug_check
         ),
-        "title": Key(str, True, check=_words),
-        "description": Key(str, True, check=_words),
+        "title": Key(str, True, 'the topic\'s name, e.g. title = "Why it can help"', _words),
+        "description": Key(str, True, "one sentence about the topic, shown on its page", _words),
     },
     "disclaimer": {"text": Key(str, True, "shown in the footer of every page", _words)},
     "help": {
-        "region": Key(str, True, check=_words),
-        "name": Key(str, True, check=_words),
+        "region": Key(str, True, 'where it answers, e.g. region = "UK and Ireland"', _words),
+        "name": Key(str, True, 'the line\'s name, e.g. name = "Samaritans"', _words),
         "contact": Key(str, hint='when and for whom, e.g. "free, day or night"'),
         "url": Key(str, hint="an https:// or tel: link", check=_help_url_check),
         "call": Key(str, hint='a phone number, e.g. call = "116 123"', check=_phone_check),
@@ -418,17 +418,33 @@ SCHEMA: dict[str, dict[str, schema.Field]] = {
         "email": Key(str, hint='an address, e.g. email = "jo@samaritans.org"', check=_email_check),
     },
     "quality": {
-        "min_sources": Key(int, check=_range(0, 100)),
-        "max_review_age_days": Key(int, check=_range(1, 36500)),
+        "min_sources": Key(int, hint="sources each article needs, e.g. 3", check=_range(0, 100)),
+        "max_review_age_days": Key(
+            int, hint="days until a page is due for review, e.g. 365", check=_range(1, 36500)
+        ),
         "readability": Key(
             str, hint='e.g. "flesch_kincaid_grade" or "szigriszt_pazos"', check=_formula_check
         ),
-        "max_median_grade": Key((int, float), check=_range(0, 30)),
-        "max_grade": Key((int, float), check=_range(0, 30)),
-        "min_median_score": Key((int, float), check=_range(-1000, 1000)),
-        "min_score": Key((int, float), check=_range(-1000, 1000)),
-        "max_summary_length": Key(int, check=_range(20, 1000)),
-        "min_articles_per_topic": Key(int, check=_range(0, 1000)),
+        "max_median_grade": Key(
+            (int, float), hint="the median page's school grade, e.g. 8", check=_range(0, 30)
+        ),
+        "max_grade": Key(
+            (int, float), hint="the hardest page's school grade, e.g. 10", check=_range(0, 30)
+        ),
+        "min_median_score": Key(
+            (int, float), hint="the median page's score, e.g. 65", check=_range(-1000, 1000)
+        ),
+        "min_score": Key(
+            (int, float),
+            hint="the lowest score a page may have, e.g. 55",
+            check=_range(-1000, 1000),
+        ),
+        "max_summary_length": Key(
+            int, hint="characters in a summary, e.g. 200", check=_range(20, 1000)
+        ),
+        "min_articles_per_topic": Key(
+            int, hint="articles each topic needs, e.g. 1", check=_range(0, 1000)
+        ),
     },
 }
 # A further language: [[languages]], with its own [[languages.help]] and [[languages.topics]].
@@ -517,7 +533,16 @@ def load_config(root: Path, name: str = "site.toml") -> Config:
     except OSError as exc:
         raise BuildError([files.unreadable(name, exc)]) from None
     except UnicodeDecodeError:
-        raise BuildError([SiteError(name, None, "site.toml is not valid UTF-8 text")]) from None
+        raise BuildError(
+            [
+                SiteError(
+                    name,
+                    None,
+                    "site.toml is not valid UTF-8 text",
+                    "save it as UTF-8 (most editors offer it under 'Save with encoding')",
+                )
+            ]
+        ) from None
     try:
         data = tomllib.loads(text)
     except RecursionError:
@@ -544,7 +569,7 @@ def load_config(root: Path, name: str = "site.toml") -> Config:
 def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> Config:
     errors: list[SiteError] = []
 
-    def err(section: str, index: int | None, key: str | None, message: str, hint: str = "") -> None:
+    def err(section: str, index: int | None, key: str | None, message: str, hint: str) -> None:
         if len(errors) >= MAX_ERRORS:  # each needs a scan of the file for its line
             return
         line = where.line(section, index, key) or where.line(section, index)
@@ -563,18 +588,36 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
     for section, keys in SCHEMA.items():
         raw = data.get(section, [] if section in ARRAYS else {})
         if section in ARRAYS and not isinstance(raw, list):
-            err(section, None, None, f"[{section}] must be written as [[{section}]] entries")
+            err(
+                section,
+                None,
+                None,
+                f"[{section}] must be written as [[{section}]] entries",
+                f"write [[{section}]], with double brackets, above each entry's keys",
+            )
             raw = []
         if section not in ARRAYS:
             if not isinstance(raw, dict):
-                err(section, None, section, f"{section} must be a [{section}] table")
+                err(
+                    section,
+                    None,
+                    section,
+                    f"{section} must be a [{section}] table",
+                    f"write [{section}] on a line of its own, with its keys on the lines below",
+                )
                 raw = {}
             raw = [raw]
         checked = []
         for index, entry in enumerate(raw if section in data else []):
             pos = index if section in ARRAYS else None
             if not isinstance(entry, dict):
-                err(section, pos, None, f"[[{section}]] entries must be tables")
+                err(
+                    section,
+                    pos,
+                    None,
+                    f"[[{section}]] entries must be tables",
+                    f"write each entry as a [[{section}]] line with its keys below it",
+                )
                 continue
             schema.check(
                 entry,
@@ -598,14 +641,26 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
     if isinstance(language, str) and (problem := locale_problem(language)):
         err("site", None, "language", problem, 'e.g. "en" or "en-GB"')
     if site.get("feed_content", "summary") not in ("summary", "full"):
-        err("site", None, "feed_content", 'feed_content must be "summary" or "full"')
+        err(
+            "site",
+            None,
+            "feed_content",
+            'feed_content must be "summary" or "full"',
+            'e.g. feed_content = "summary"',
+        )
 
     seen_ids: set[str] = set()
     for index, topic in enumerate(tables["topics"]):
         topic_id = topic.get("id")
         if isinstance(topic_id, str):
             if topic_id in seen_ids:
-                err("topics", index, "id", f"topic id '{topic_id}' is declared twice")
+                err(
+                    "topics",
+                    index,
+                    "id",
+                    f"topic id '{topic_id}' is declared twice",
+                    "give each [[topics]] block its own id, or delete one of them",
+                )
             seen_ids.add(topic_id)
 
     declared = tuple(
@@ -677,7 +732,13 @@ def _languages(
     section, index, key, message, hint), each with its [languages.quality] keys; their topics
     in the order of [[topics]]."""
     if not isinstance(raw, list):
-        err("languages", None, None, "[languages] must be written as [[languages]] blocks")
+        err(
+            "languages",
+            None,
+            None,
+            "[languages] must be written as [[languages]] blocks",
+            "write [[languages]], with double brackets, above each language's keys",
+        )
         return []
     found: list[tuple[Language, dict[str, Any]]] = []
     codes: set[str] = {default.lower()} if isinstance(default, str) else set()
@@ -685,7 +746,13 @@ def _languages(
     # [languages.quality] blocks so far: the locator counts each kind of header on its own
     for index, entry in enumerate(raw):
         if not isinstance(entry, dict):
-            err("languages", index, None, "[[languages]] entries must be tables")
+            err(
+                "languages",
+                index,
+                None,
+                "[[languages]] entries must be tables",
+                "write each language as a [[languages]] line with its keys below it",
+            )
             continue
         code = entry.get("code")
         label = f" in [[languages]] '{code}'" if isinstance(code, str) else " in [[languages]]"
@@ -694,7 +761,14 @@ def _languages(
             if problem_text := locale_problem(code):
                 err("languages", index, "code", problem_text, 'e.g. code = "es"')
             elif code.lower() in codes:  # language tags ignore case: es-ES is es-es
-                err("languages", index, "code", f"language '{code}' is declared twice", "")
+                err(
+                    "languages",
+                    index,
+                    "code",
+                    f"language '{code}' is declared twice",
+                    "each language has one [[languages]] block: delete the other, or give it "
+                    "another code",
+                )
             codes.add(code.lower())
         segments = values.get("segments") or {}
         # the segments it leaves in the default words count too: "articles" = "topics" would put
@@ -746,7 +820,12 @@ def _languages(
                     did_you_mean(topic_id, topic_ids),
                 )
             elif topic_id in by_id:
-                err(*where, "id", f"topic '{topic_id}' is given twice{label}")
+                err(
+                    *where,
+                    "id",
+                    f"topic '{topic_id}' is given twice{label}",
+                    "a language has one [[languages.topics]] block per topic: delete one",
+                )
             else:
                 by_id[topic_id] = checked
         if values.get("topics") is not None:
@@ -816,7 +895,13 @@ def _block(
     (None where one is wrong), and whether it is right; each problem goes to ``err`` at the
     line of its key."""
     if not isinstance(entry, dict):
-        err(section, index, None, f"[[{section}]] entries must be tables{label}")
+        err(
+            section,
+            index,
+            None,
+            f"[[{section}]] entries must be tables{label}",
+            f"write each as a [[{section}]] line with its keys below it",
+        )
         return {}, False
     problems: list[SiteError] = []
     where = f" in [[{section}]]{label}" if where is None else where

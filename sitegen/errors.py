@@ -14,7 +14,7 @@ class SiteError:
     path: str
     line: int | None
     message: str
-    hint: str = ""
+    hint: str  # what to do about it: every problem has one (a test reads every call)
 
     def __str__(self) -> str:
         path, message, hint = (_visible(t) for t in (self.path, self.message, self.hint))

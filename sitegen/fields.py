@@ -10,7 +10,7 @@ from . import frontmatter, schema
 from .config import SLUG_RE, Config
 from .document import Source
 from .errors import SiteError
-from .schema import Context, Field, control_problem
+from .schema import CONTROL_HINT, Context, Field, control_problem
 from .suggest import did_you_mean
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
@@ -42,7 +42,7 @@ def _date(value: Any, ctx: Context) -> date | None:
 def _bool(value: Any, ctx: Context) -> bool | None:
     if isinstance(value, bool):
         return value
-    ctx.error(f"'{ctx.key}' must be true or false, not {value!r}")
+    ctx.error(f"'{ctx.key}' must be true or false, not {value!r}", f"e.g. {ctx.key}: true")
     return None
 
 
@@ -125,18 +125,29 @@ def _sources(value: Any, ctx: Context) -> tuple[Source, ...] | None:
                 bad = True
         for key in ("authors", "title"):
             if not isinstance(item.get(key), str) or not item[key].strip():
-                ctx.error(f"source {n} needs '{key}' as text", line=line)
+                ctx.error(
+                    f"source {n} needs '{key}' as text",
+                    f"for example: {key}: "
+                    + ("Smith, J." if key == "authors" else "Crying in therapy"),
+                    line,
+                )
                 bad = True
         if not isinstance(item.get("year"), int) or isinstance(item.get("year"), bool):
             ctx.error(f"source {n} needs 'year' as a number", "for example: year: 2011", line)
             bad = True
         for key in ("venue", "doi", "url", "id"):
             if key in item and not isinstance(item[key], str):
-                ctx.error(f"source {n}: '{key}' must be text", line=line)
+                ctx.error(
+                    f"source {n}: '{key}' must be text", "put the value in quotes: '...'", line
+                )
                 bad = True
         for key, value in item.items():
             if isinstance(value, str) and (problem := control_problem(value)):
-                ctx.error(f"source {n}: '{key}' {problem}", line=line)
+                ctx.error(
+                    f"source {n}: '{key}' {problem}",
+                    CONTROL_HINT,
+                    line,
+                )
                 bad = True
         if bad:
             continue
@@ -150,14 +161,23 @@ def _sources(value: Any, ctx: Context) -> tuple[Source, ...] | None:
                 f"source {n}: '{doi}' is not a DOI", "a DOI looks like 10.1037/a0031384", line
             )
         if url and not re.match(r"^https?://\S+$", url):
-            ctx.error(f"source {n}: url must start with https://", line=line)
+            ctx.error(
+                f"source {n}: url must start with https://",
+                "copy the address from the browser's address bar, e.g. https://doi.org/…",
+                line,
+            )
         if source_id and not SLUG_RE.match(source_id):
             ctx.error(
                 f"source {n}: id '{source_id}' may hold only lowercase letters, digits and hyphens",
-                line=line,
+                "e.g. id: gracanin-2014",
+                line,
             )
         if source_id and source_id in ids:
-            ctx.error(f"source {n}: id '{source_id}' is used twice", line=line)
+            ctx.error(
+                f"source {n}: id '{source_id}' is used twice",
+                "give each source its own id: [@id] cites exactly one",
+                line,
+            )
         ids.add(source_id)
         out.append(
             Source(

@@ -120,7 +120,13 @@ def _read(path: Path, name: str, code: str) -> tuple[Catalog | None, list[SiteEr
         return None, [files.unreadable(name, exc)]
     if len(raw) > MAX_CATALOG_BYTES:
         return None, [
-            SiteError(name, None, f"{len(raw):,} bytes; a catalog may hold {MAX_CATALOG_BYTES:,}")
+            SiteError(
+                name,
+                None,
+                f"{len(raw):,} bytes; a catalog may hold {MAX_CATALOG_BYTES:,}",
+                "a catalog of the templates' phrases is about 10 kB: check that this is the "
+                "catalog, not another file saved under its name",
+            )
         ]
     errors = []
     try:

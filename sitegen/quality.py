@@ -169,6 +169,7 @@ def _source_problems(doc: Document) -> list[SiteError]:
                     doc.path,
                     doc.line("sources"),
                     f"source {n} ({source.title[:40]}) needs a doi or an https url",
+                    "add doi: 10.… or url: https://… to it, so that readers can find it",
                 )
             )
         if source.id and source.id not in doc.body.cites:

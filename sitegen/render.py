@@ -333,7 +333,10 @@ def _render_one(env: jinja2.Environment, site: Site, page: urls.Entry) -> str | 
     template = TEMPLATES[page.kind]
     if _timed_out:
         return SiteError(
-            _timed_out[0], None, f"{page.output} not rendered: a template ran out of time"
+            _timed_out[0],
+            None,
+            f"{page.output} not rendered: a template ran out of time",
+            "fix the template named above; the other pages are rendered after that",
         )
     try:
         with time_limit(MAX_RENDER_SECONDS):
@@ -352,6 +355,7 @@ def _render_one(env: jinja2.Environment, site: Site, page: urls.Entry) -> str | 
             f"templates/{exc.name or template}",
             exc.lineno,
             f"template syntax error: {exc.message}",
+            "every {% … %} and {{ … }} must be closed, and each block tag needs its end tag",
         )
     except TookTooLong as exc:
         line, name = _template_frame(exc, env)
@@ -369,6 +373,8 @@ def _render_one(env: jinja2.Environment, site: Site, page: urls.Entry) -> str | 
             name or f"templates/{template}",
             line,
             f"template error while rendering {page.output}: {what}",
+            "the template uses something this page does not have; undo the last change to it "
+            "or compare it with git",
         )
     if len(text) > MAX_PAGE_CHARS:
         return SiteError(

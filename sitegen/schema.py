@@ -21,6 +21,9 @@ from .suggest import did_you_mean
 CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
+CONTROL_HINT = "an escape such as \\x1b or \\u001b made one: remove it"
+
+
 def control_problem(value: str) -> str | None:
     match = CONTROL_RE.search(value)
     if match:
@@ -42,7 +45,7 @@ class Context:
     def line(self) -> int | None:
         return self.line_of(self.key)
 
-    def error(self, message: str, hint: str = "", line: int | None = None) -> None:
+    def error(self, message: str, hint: str, line: int | None = None) -> None:
         self.errors.append(SiteError(self.path, line or self.line, message, hint))
 
 
@@ -78,9 +81,7 @@ def check(
             meant.update(k for k in fields if hint == f"did you mean '{k}'?")
             continue
         if isinstance(value, str) and (problem := control_problem(value)):
-            ctx.error(
-                f"'{key}' {problem}", "an escape such as \\x1b or \\u001b made one: remove it"
-            )
+            ctx.error(f"'{key}' {problem}", CONTROL_HINT)
             values[str(key)] = None
             continue
         values[str(key)] = spec.check(value, ctx)
