@@ -420,6 +420,12 @@ def plural_samples(code: str) -> dict[str, int]:
     return samples
 
 
+def direction(code: str) -> str:
+    """The direction language ``code`` is written in, as HTML's dir names it: "ltr" or "rtl"
+    (Arabic, Hebrew, Persian, Urdu…), from CLDR."""
+    return "rtl" if _locale(code).character_order == "right-to-left" else "ltr"
+
+
 def og_locale(code: str) -> str:
     """Open Graph's form of a language tag, language_TERRITORY: "es" -> "es_ES"."""
     locale = _locale(code)

@@ -97,6 +97,7 @@ def _bind(env: jinja2.Environment, config: Config) -> None:
         review_due=lambda doc: review_due(doc, config),
         language_in=lambda code: i18n.language_name(code, config.language),
         og_locale=i18n.og_locale,
+        direction=i18n.direction,
         plural_samples=lambda: i18n.plural_samples(config.language),
         editions=config.editions(),
     )

@@ -738,3 +738,64 @@ def test_the_help_link_is_the_help_pages_translation_even_beside_a_page_of_that_
     home = (out / "es/index.html").read_text()
     assert re.search(r'class="help-link" href="/es/ayuda/"', home), home
     assert not re.search(r'help-link" href="/es/get-help/|href="/es/get-help/">Mira', home)
+
+
+ARABIC = """
+[[languages]]
+code = "ar"
+name = "العربية"
+title = "موقع تجريبي"
+description = "موقع صغير للتجربة."
+disclaimer = "معلومات عامة، وليست نصيحة طبية."
+
+[languages.quality]
+readability = "none"
+
+[[languages.help]]
+region = "الطوارئ"
+name = "خدمات الطوارئ"
+call = "999"
+
+[[languages.topics]]
+id = "alpha"
+title = "الموضوع ألف"
+description = "كل شيء عن ألف."
+
+[[languages.topics]]
+id = "beta"
+title = "الموضوع باء"
+description = "كل شيء عن باء."
+"""
+ARABIC_PLURALS = (
+    "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
+    "n%100>=11 ? 4 : 5);"
+)
+
+
+def test_a_right_to_left_language_is_marked_so_on_its_pages(tmp_path):
+    """Arabic (which nothing in the code names) is written right to left: its pages say
+    dir="rtl", and a link to it from a page in another language says so on the link."""
+    site = make_site(tmp_path / "site", "bilingual")
+    (site / "site.toml").write_text((site / "site.toml").read_text() + ARABIC)
+    spanish = _catalog(site).read_text()
+    arabic = re.sub(r"nplurals=3; plural=[^\\]*;", ARABIC_PLURALS, spanish)
+    arabic = re.sub(
+        r'(msgstr\[2\] (".*"))',
+        lambda m: m.group(1) + "".join(f"\nmsgstr[{i}] {m.group(2)}" for i in (3, 4, 5)),
+        arabic,
+    )
+    folder = site / "locales/ar/LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "messages.po").write_text(arabic.replace("Language: es", "Language: ar"))
+    (site / "content/ar/pages").mkdir(parents=True)
+    (site / "content/ar/pages/help.md").write_text(
+        "---\ntitle: اطلب المساعدة الآن\nsummary: بمن تتصل الآن.\nupdated: 2026-02-01\n"
+        "translates: pages/get-help.md\n---\nاتصل بالرقم 999.\n"
+    )
+    out = tmp_path / "out"
+    pipeline.build(site, out, search_index=False)
+    assert '<html lang="ar" dir="rtl">' in (out / "ar/index.html").read_text()
+    assert '<html lang="es">' in (out / "es/index.html").read_text()
+    english = (out / "index.html").read_text()
+    assert re.search(r'hreflang="ar" lang="ar" dir="rtl">العربية</a>', english)
+    assert 'hreflang="es" lang="es">Español</a>' in english
