@@ -44,7 +44,9 @@ def generator_hash() -> str:
     return digest.hexdigest()
 
 
-def fingerprint(root: Path, topic_ids: tuple[str, ...]) -> str:
+def fingerprint(
+    root: Path, topic_ids: tuple[str, ...], phrases: tuple[tuple[str, str], ...] = ()
+) -> str:
     """What every cached document depends on besides its own file."""
     digest = hashlib.sha256()
     settings = (
@@ -57,6 +59,7 @@ def fingerprint(root: Path, topic_ids: tuple[str, ...]) -> str:
         sorted((k, sorted(v)) for k, v in markup.ALLOWED_CLASSES.items()),
         sorted(markup.URL_SCHEMES),
         topic_ids,
+        phrases,  # words the parser writes into pages (a footnote's back link), by language
     )
     digest.update(repr(settings).encode())
     for file in files.walk(root, "templates").files:  # its problems are reported by the build

@@ -4,7 +4,7 @@ checked, its Markdown converted), reusing the cache and parsing on all cores."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from . import fields, files, frontmatter, limits, markup, parallel
 from .cache import DocumentCache, entry_key
@@ -90,8 +90,16 @@ def language_of(path: str) -> str:
     return parts[1] if len(parts) == 4 else ""
 
 
-def parse(kind: str, slug: str, shown: str, raw: bytes, config: Config) -> Document:
-    """Check and convert one content file's bytes; raise BuildError with all its problems."""
+def parse(
+    kind: str,
+    slug: str,
+    shown: str,
+    raw: bytes,
+    config: Config,
+    backlinks: Mapping[str, str] | None = None,
+) -> Document:
+    """Check and convert one content file's bytes; raise BuildError with all its problems.
+    ``backlinks``: a footnote's back-link title in each language (i18n.backlink_titles)."""
     parsed = frontmatter.split(frontmatter.decode(raw, shown), shown)
     values, errors = fields.check(kind, shown, parsed, config)
     if not parsed.body.strip():
@@ -110,7 +118,9 @@ def parse(kind: str, slug: str, shown: str, raw: bytes, config: Config) -> Docum
     listed = _listed_ids(parsed.meta.get("sources"))
     keys = tuple(dict.fromkeys([*(s.id for s in sources if s.id), *listed]))
     prefix = f"{slug}-" if kind == "faq" else ""
-    body = markup.convert(parsed.body, parsed.body_line, keys, prefix)
+    lang = language_of(shown) or config.language
+    backlink = (backlinks or {}).get(lang, markup.BACKLINK_TITLE)
+    body = markup.convert(parsed.body, parsed.body_line, keys, prefix, backlink)
     for key, line in body.unknown_cites[:20]:  # the first twenty are enough to fix
         errors.append(
             SiteError(
@@ -152,22 +162,24 @@ def _listed_ids(raw: object) -> tuple[str, ...]:
 
 
 def _parse_item(
-    config: Config, item: tuple[str, str, str, bytes]
+    state: tuple[Config, Mapping[str, str] | None], item: tuple[str, str, str, bytes]
 ) -> tuple[Document | None, list[SiteError]]:
     kind, slug, shown, raw = item
     try:
-        return parse(kind, slug, shown, raw, config), []
+        return parse(kind, slug, shown, raw, *state), []
     except BuildError as exc:
         return None, exc.errors
 
 
 def load_all(
-    config: Config, cache: DocumentCache | None = None
+    config: Config,
+    cache: DocumentCache | None = None,
+    backlinks: Mapping[str, str] | None = None,
 ) -> tuple[list[Document], list[SiteError], set[str]]:
     """Every content file that is valid as a Document, every problem found, and the paths of
     the files that failed (so that links to them are not reported as missing too)."""
     found, errors = discover(files.walk(config.root, "content"), further_languages(config))
-    docs, problems, failed = load_files(config, found, cache)
+    docs, problems, failed = load_files(config, found, cache, backlinks)
     return [d for d in docs if d is not None], errors + problems, failed
 
 
@@ -180,6 +192,7 @@ def load_files(
     config: Config,
     found: list[tuple[str, files.File]],
     cache: DocumentCache | None = None,
+    backlinks: Mapping[str, str] | None = None,
 ) -> tuple[list[Document | None], list[SiteError], set[str]]:
     """Read and parse ``found`` (kind, file) files: a Document or None for each, in order.
 
@@ -187,7 +200,13 @@ def load_files(
     on all cores."""
     errors: list[SiteError] = []
     fingerprint = (
-        cache_fingerprint(config.root, tuple(t.id for t in config.topics)) if cache else ""
+        cache_fingerprint(
+            config.root,
+            tuple(t.id for t in config.topics),
+            tuple(sorted((backlinks or {}).items())),
+        )
+        if cache
+        else ""
     )
     docs: list[Document | None] = [None] * len(found)
     pending: list[tuple[int, str, tuple[str, str, str, bytes]]] = []
@@ -206,7 +225,8 @@ def load_files(
             docs[index] = cached
         else:
             pending.append((index, key, (kind, shown.rsplit("/", 1)[1][:-3], shown, raw)))
-    results = parallel.fork_map(_parse_item, [item for _, _, item in pending], config)
+    state = (config, backlinks)
+    results = parallel.fork_map(_parse_item, [item for _, _, item in pending], state)
     for (index, key, item), (doc, problems) in zip(pending, results, strict=True):
         if doc is None:
             errors.extend(problems)

@@ -37,6 +37,17 @@ GETTEXT_FUNCTIONS = ("_", "gettext", "ngettext", "pgettext", "npgettext")
 CONTEXT_FUNCTIONS = ("pgettext", "npgettext")  # their first argument is a context (msgctxt)
 
 
+def N_(message: str) -> str:  # noqa: N802  (the name pybabel looks for)
+    """Mark a phrase the code itself puts on pages, for pybabel extract (see babel.cfg)."""
+    return message
+
+
+# The phrases the code puts on pages besides the templates' own, with where each is used; a
+# catalog must translate them too.
+BACKLINK = N_("Back to note %(num)d")  # the title of a footnote's link back to the text
+CODE_PHRASES = {BACKLINK: "the link back from a footnote (sitegen/markup.py)"}
+
+
 def catalog_path(code: str, found: Iterable[str] = ()) -> str:
     """Where language ``code``'s catalog is: locales/pt-BR/… or, as pybabel names the folder,
     locales/pt_BR/… (the one that exists, of ``found``; the first when neither does)."""
@@ -94,7 +105,11 @@ def load(
         if catalog is None:
             continue
         if needs_catalog(code):
-            phrases = template_phrases(env) if phrases is None else phrases
+            if phrases is None:
+                phrases = {
+                    **template_phrases(env),
+                    **{Phrase(p): w for p, w in CODE_PHRASES.items()},
+                }
             errors += _missing(catalog, name, phrases)
         errors += _unsafe(catalog, name)
         try:
@@ -385,6 +400,16 @@ def _missing(catalog: Catalog, name: str, phrases: dict[Phrase, str]) -> list[Si
                 )
             )
     return errors
+
+
+def backlink_titles(translations: dict[str, gettext.NullTranslations]) -> dict[str, str]:
+    """The footnote back link's title in each language, as Python-Markdown takes it ("Volver a
+    la nota %d"): the catalog's words, unescaped (Markdown escapes attributes itself)."""
+    titles = {}
+    for code, words in translations.items():
+        inner = words.inner if isinstance(words, _Escaped) else words
+        titles[code] = inner.gettext(BACKLINK).replace("%(num)d", "%d")  # "%%" stays "%%"
+    return titles
 
 
 def _translations(catalog: Catalog) -> gettext.GNUTranslations:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import content, files, links, markup, model, pipeline, render, urls, write
+from . import content, files, i18n, links, markup, model, pipeline, render, urls, write
 from .document import Document
 from .errors import BuildError
 
@@ -141,7 +141,10 @@ class Builder:
             if file.rel not in changed_paths and file.rel in previous
         }
         changed = [(i, item) for i, item in enumerate(found) if i not in kept]
-        parsed, problems, failed = content.load_files(config, [item for _, item in changed])
+        backlinks = i18n.backlink_titles(old.translations)
+        parsed, problems, failed = content.load_files(
+            config, [item for _, item in changed], backlinks=backlinks
+        )
         errors.extend(problems)
         fresh = {i: doc for (i, _), doc in zip(changed, parsed, strict=True) if doc is not None}
         docs = [kept.get(i) or fresh[i] for i in range(len(found)) if i in kept or i in fresh]

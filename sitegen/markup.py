@@ -19,11 +19,12 @@ from markdown.util import Registry
 from .typography import smarten
 
 EXTENSIONS = ("toc", "tables", "footnotes", "attr_list")  # quotes: typography.smarten
+BACKLINK_TITLE = "Back to note %d"  # the templates' language's; others come from catalogs
 EXTENSION_CONFIGS = {
     # marker "": no [TOC] placeholder (the article template draws the table of contents), which
     # also spares the toc extension a search of every document for one
     "toc": {"toc_depth": "2-3", "marker": ""},
-    "footnotes": {"BACKLINK_TITLE": "Back to note %d"},
+    "footnotes": {"BACKLINK_TITLE": BACKLINK_TITLE},
 }
 
 # The allowlist for raw HTML and attribute lists in Markdown (see README, "Sanitizing").
@@ -149,26 +150,29 @@ NEEDS: dict[str, tuple[str, ...]] = {
 ONLY_WITH = {"footnotes": "[^", "attr_list": "{"}
 CITE_NEEDS = "[@"
 
-_instances: dict[tuple[bool, ...], markdown.Markdown] = {}
+_instances: dict[tuple[object, ...], markdown.Markdown] = {}
 _patterns: dict[tuple[int, frozenset[str]], Registry] = {}
 
 
-def _markdown(body: str) -> markdown.Markdown:
+def _markdown(body: str, backlink: str = BACKLINK_TITLE) -> markdown.Markdown:
     """A Markdown converter for ``body``, set up with only what the body can use.
 
     Converters are made once per kind and reused. Footnotes, attribute lists and citations are
     set up only where they could occur (see ONLY_WITH), and the inline patterns are narrowed to
     those that could match (see NEEDS). The output is the same as with everything set up
     (tested); the bench corpus converts ~30% faster."""
-    kind = tuple(needle in body for needle in (*ONLY_WITH.values(), CITE_NEEDS))
+    kind: tuple[object, ...] = tuple(needle in body for needle in (*ONLY_WITH.values(), CITE_NEEDS))
+    footnotes = ONLY_WITH["footnotes"] in body
+    kind += (backlink if footnotes else "",)  # one converter per language that has footnotes
     md = _instances.get(kind)
     if md is None:
+        configs = {**EXTENSION_CONFIGS, "footnotes": {"BACKLINK_TITLE": backlink}}
         md = _instances[kind] = markdown.Markdown(
             extensions=[
                 *(e for e in EXTENSIONS if ONLY_WITH.get(e, "") in body),
                 _SiteExtension(cites=CITE_NEEDS in body),
             ],
-            extension_configs=EXTENSION_CONFIGS,
+            extension_configs=configs,
             output_format="html",
         )
     md.treeprocessors["inline"].inlinePatterns = _inline_patterns(md, body)  # type: ignore[attr-defined]
@@ -320,10 +324,15 @@ class _Lines:
 
 
 def convert(
-    body: str, body_line: int, cite_keys: tuple[str, ...] = (), id_prefix: str = ""
+    body: str,
+    body_line: int,
+    cite_keys: tuple[str, ...] = (),
+    id_prefix: str = "",
+    backlink: str = BACKLINK_TITLE,
 ) -> Rendered:
-    """Render one Markdown body. Pure: the same arguments always give the same result."""
-    md = _markdown(body)
+    """Render one Markdown body. Pure: the same arguments always give the same result.
+    ``backlink``: the title of a footnote's link back, in the body's language ("… %d")."""
+    md = _markdown(body, backlink)
     md.reset()
     md.cite_keys = cite_keys  # type: ignore[attr-defined]
     md.unknown_cites = []  # type: ignore[attr-defined]

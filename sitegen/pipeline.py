@@ -128,7 +128,8 @@ def load(
     codes = [e.language for e in config.editions()]
     words, errors = i18n.load(root, codes, env)  # locales/: each language's catalog, complete
     cache = DocumentCache(root) if use_cache else None
-    docs, problems, failed = content.load_all(config, cache)  # content/ -> Documents, all cores
+    backlinks = i18n.backlink_titles(words)  # the words the parser itself writes
+    docs, problems, failed = content.load_all(config, cache, backlinks)  # content/, all cores
     errors.extend(problems)
     if cache is not None and save_cache:
         cache.save()  # what was parsed, even if the site has errors: the next build reuses it

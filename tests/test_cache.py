@@ -22,9 +22,9 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = content.parse
 
-    def counting(kind: str, slug: str, shown: str, raw: bytes, config) -> content.Document:
+    def counting(kind: str, slug: str, shown: str, raw: bytes, *rest) -> content.Document:
         seen.append(shown)
-        return real(kind, slug, shown, raw, config)
+        return real(kind, slug, shown, raw, *rest)
 
     monkeypatch.setattr(content, "parse", counting)
     return seen

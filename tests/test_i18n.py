@@ -799,3 +799,23 @@ def test_a_right_to_left_language_is_marked_so_on_its_pages(tmp_path):
     english = (out / "index.html").read_text()
     assert re.search(r'hreflang="ar" lang="ar" dir="rtl">العربية</a>', english)
     assert 'hreflang="es" lang="es">Español</a>' in english
+
+
+def test_a_footnotes_link_back_is_titled_in_the_pages_language(run, tmp_path):
+    """The words the parser writes (a footnote's "Back to note 1") come from the catalog too,
+    and a catalog without them is an error naming the phrase."""
+    article = "content/es/articles/primer-articulo.md"
+    site = make_site(tmp_path / "site", "bilingual")
+    text = (site / article).read_text()
+    (site / article).write_text(text + "\nUna nota.[^1]\n\n[^1]: Texto de la nota.\n")
+    out = tmp_path / "out"
+    pipeline.build(site, out, search_index=False)
+    page = (out / "es/articulos/primer-articulo/index.html").read_text()
+    assert 'title="Volver a la nota 1"' in page and "Back to note" not in page
+    catalog = _catalog(site)
+    catalog.write_text(
+        catalog.read_text().replace('msgstr "Volver a la nota %(num)d"', 'msgstr ""')
+    )
+    result = run(site, "build")
+    assert result.code == 1
+    assert 'the phrase "Back to note %(num)d" (the link back from a footnote' in result.err

@@ -150,7 +150,7 @@ def test_setting_up_only_what_a_body_can_use_changes_nothing(monkeypatch):
         len(markup._markdown(b).treeprocessors["inline"].inlinePatterns) < 10 for b in bodies
     )
     full = everything()
-    monkeypatch.setattr(markup, "_markdown", lambda body: full)
+    monkeypatch.setattr(markup, "_markdown", lambda body, backlink: full)
     assert [convert(b, 1, ("a", "b")) for b in bodies] == narrowed
 
 
@@ -168,7 +168,7 @@ def test_narrowed_converters_match_one_with_everything_on_any_text(body):
     full = everything()
     narrowed = convert(body, 1, ("a", "b"))
     original = markup._markdown
-    markup._markdown = lambda _: full
+    markup._markdown = lambda _, __: full
     try:
         assert convert(body, 1, ("a", "b")) == narrowed
     finally:
