@@ -337,6 +337,8 @@ def locale_problem(code: str) -> str | None:
     from babel import Locale, UnknownLocaleError
 
     if not LANG_RE.match(code):
+        if LANG_RE.match(code.lower()):
+            return f"'{code}' is not a language tag: its language is written in lowercase, as in '{code.lower()}'"
         return f"'{code}' is not a language tag"
     try:
         Locale.parse(code, sep="-")

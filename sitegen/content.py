@@ -19,12 +19,12 @@ KINDS = {folder: kind for kind, folder in fields.FOLDERS.items()}  # content/<fo
 
 
 def discover(
-    tree: files.Tree, languages: Collection[str] = ()
+    tree: files.Tree, languages: Collection[str] = (), default: str = ""
 ) -> tuple[list[tuple[str, files.File]], list[SiteError]]:
     """Every content file in ``tree`` (a walk of content/) as (kind, file), sorted by path;
     plus the walk's problems and those of the folder layout. The default language's files are
     in content/<kind folder>/, each further language's (``languages``: their codes) in
-    content/<code>/<kind folder>/."""
+    content/<code>/<kind folder>/; ``default`` is the default language's code."""
     found: list[tuple[str, files.File]] = []
     errors = list(tree.errors)
     known = ", ".join(f"content/{name}/" for name in KINDS)
@@ -36,7 +36,12 @@ def discover(
         kind_folder = parts[depth - 1] if len(parts) >= depth else None
         if len(parts) == depth and kind_folder not in KINDS:
             hint = f"content goes in {known}"
-            if depth == 2 and LANG_RE.match(parts[1]):
+            if depth == 2 and parts[1].lower() == default.lower():
+                hint = (
+                    f"'{parts[1]}' is the site's default language: its files go straight in "
+                    + ", ".join(f"content/{name}/" for name in KINDS)
+                )
+            elif depth == 2 and LANG_RE.match(parts[1]):
                 hint += (
                     f'; for a language, declare it in site.toml ([[languages]] code = "{parts[1]}")'
                 )
@@ -178,7 +183,8 @@ def load_all(
 ) -> tuple[list[Document], list[SiteError], set[str]]:
     """Every content file that is valid as a Document, every problem found, and the paths of
     the files that failed (so that links to them are not reported as missing too)."""
-    found, errors = discover(files.walk(config.root, "content"), further_languages(config))
+    content_tree = files.walk(config.root, "content")
+    found, errors = discover(content_tree, further_languages(config), config.language)
     docs, problems, failed = load_files(config, found, cache, backlinks)
     return [d for d in docs if d is not None], errors + problems, failed
 

@@ -133,7 +133,9 @@ class Builder:
             # layout problems): what content.discover found then still holds.
             found, errors = state.found, []
         else:
-            found, errors = content.discover(tree, content.further_languages(config))
+            found, errors = content.discover(
+                tree, content.further_languages(config), config.language
+            )
         previous = {d.path: d for d in old.docs}
         kept = {
             i: previous[file.rel]

@@ -819,3 +819,11 @@ def test_a_footnotes_link_back_is_titled_in_the_pages_language(run, tmp_path):
     result = run(site, "build")
     assert result.code == 1
     assert 'the phrase "Back to note %(num)d" (the link back from a footnote' in result.err
+
+
+def test_a_folder_named_after_the_default_language_says_where_its_files_go(run, tmp_path):
+    site = make_site(tmp_path / "site", "bilingual", {"content/en/articles/x.md": "---\n---\nx\n"})
+    result = run(site, "check")
+    assert result.code == 1
+    assert "content/en: unknown folder in content/" in result.err
+    assert "'en' is the site's default language: its files go straight in content/" in result.err
