@@ -25,13 +25,23 @@ def _text(value: Any, ctx: Context) -> str | None:
     return value.strip()
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # wider than any page's dates, far from date's limits
+
+
 def _date(value: Any, ctx: Context) -> date | None:
     if isinstance(value, str) and DATE_RE.match(value.strip()):
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError as exc:
             ctx.error(f"'{ctx.key}' is not a real date: {exc}", "write it as YYYY-MM-DD")
             return None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:  # review dates are counted on from these
+            ctx.error(
+                f"'{ctx.key}' is in the year {day.year}",
+                f"a page's dates fall between {FIRST_YEAR} and {LAST_YEAR}: check the year",
+            )
+            return None
+        return day
     ctx.error(
         f"'{ctx.key}' must be a date written as YYYY-MM-DD, not {value!r}",
         f"for example: {ctx.key}: 2026-11-01",

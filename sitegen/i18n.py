@@ -62,7 +62,7 @@ def needs_catalog(code: str) -> bool:
 
 MAX_CATALOG_BYTES = 2_000_000  # a catalog of this site's phrases is about 10 kB
 MAX_PLURALS = 6  # CLDR's most (Arabic: zero, one, two, few, many, other)
-NPLURALS_RE = re.compile(r"nplurals\s*=\s*(\d+)")
+NPLURALS_RE = re.compile(r"nplurals", re.I)  # the line that says how many
 # Linear on any text: neither pattern can run past the next < or %( it would start from.
 TAG_RE = re.compile(r"<[^<>]*>")
 # A named placeholder, as newstyle gettext fills them: %(name)s, %(num)d.
@@ -161,34 +161,34 @@ def _read(path: Path, name: str, code: str) -> tuple[Catalog | None, list[SiteEr
                     " check for a missing closing quote",
                 )
             )
-    counts = [
-        (n, m) for n, line in enumerate(text.splitlines(), 1) for m in NPLURALS_RE.findall(line)
-    ]
-    for number, count in counts:
-        if not 1 <= int(count) <= MAX_PLURALS:
-            errors.append(
-                SiteError(
-                    name,
-                    number,
-                    f"Plural-Forms says nplurals={count}; a language has 1 to {MAX_PLURALS} forms",
-                    "copy the Plural-Forms line from a catalog made by pybabel init for this language",
-                )
-            )
     if errors:
         return None, errors[:20]
+    catalog = _Catalog(locale=code.replace("-", "_"))
     try:
-        catalog = _Catalog(locale=code.replace("-", "_"))
         PoFileParser(catalog, ignore_obsolete=False, abort_invalid=True).parse(io.StringIO(text))
         plural = gettext.c2py(catalog.plural_expr)
         wrong = next((n for n in range(1001) if not 0 <= plural(n) < catalog.num_plurals), None)
-    except (PoFileError, ValueError, LookupError, SyntaxError, RecursionError) as exc:
-        line = getattr(exc, "lineno", None)
+    except (
+        PoFileError, ValueError, LookupError, SyntaxError, RecursionError, ArithmeticError
+    ) as exc:  # fmt: skip
+        if catalog.bad_plurals is None:
+            return None, [
+                SiteError(
+                    name,
+                    getattr(exc, "lineno", None),
+                    f"not a readable catalog: {exc}",
+                    "compare it with a catalog made by pybabel init",
+                )
+            ]
+    if catalog.bad_plurals is not None:  # its plural entries could not be read either
+        line = next((n for n, t in enumerate(text.splitlines(), 1) if NPLURALS_RE.search(t)), None)
         return None, [
             SiteError(
                 name,
                 line,
-                f"not a readable catalog: {exc}",
-                "compare it with a catalog made by pybabel init",
+                f"Plural-Forms says nplurals={catalog.bad_plurals}; a language has 1 to "
+                f"{MAX_PLURALS} forms",
+                "copy the Plural-Forms line from a catalog made by pybabel init for this language",
             )
         ]
     if wrong is not None:
@@ -222,6 +222,18 @@ class _Catalog(Catalog):
     def __init__(self, locale: str) -> None:
         super().__init__(locale=locale)
         self.repeated: list[Message] = []
+        self.bad_plurals: int | None = None  # a Plural-Forms count no language has
+
+    @property
+    def num_plurals(self) -> int:
+        """Babel's count, read from the header as Babel reads it (any spelling); one outside
+        1..MAX_PLURALS is noted and read as 1, so that no plural entry gets millions of forms
+        while the file is parsed."""
+        count = super().num_plurals
+        if not 1 <= count <= MAX_PLURALS:
+            self.bad_plurals = count
+            return 1
+        return count
 
     def __setitem__(self, id: Any, message: Message) -> None:
         if id and self.get(id, message.context) is not None:
@@ -403,12 +415,14 @@ def _missing(catalog: Catalog, name: str, phrases: dict[Phrase, str]) -> list[Si
 
 
 def backlink_titles(translations: dict[str, gettext.NullTranslations]) -> dict[str, str]:
-    """The footnote back link's title in each language, as Python-Markdown takes it ("Volver a
-    la nota %d"): the catalog's words, unescaped (Markdown escapes attributes itself)."""
+    """The footnote back link's title in each language, as Python-Markdown takes it: a
+    str.format pattern ("Volver a la nota {0}"), from the catalog's words unescaped (Markdown
+    escapes attributes itself). Braces are the translation's own; "%%" is a percent sign."""
     titles = {}
     for code, words in translations.items():
         inner = words.inner if isinstance(words, _Escaped) else words
-        titles[code] = inner.gettext(BACKLINK).replace("%(num)d", "%d")  # "%%" stays "%%"
+        text = inner.gettext(BACKLINK).replace("{", "{{").replace("}", "}}")
+        titles[code] = re.sub(r"%(%|\(num\)d)", lambda m: "%" if m[1] == "%" else "{0}", text)
     return titles
 
 

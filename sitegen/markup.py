@@ -19,7 +19,7 @@ from markdown.util import Registry
 from .typography import smarten
 
 EXTENSIONS = ("toc", "tables", "footnotes", "attr_list")  # quotes: typography.smarten
-BACKLINK_TITLE = "Back to note %d"  # the templates' language's; others come from catalogs
+BACKLINK_TITLE = "Back to note {0}"  # str.format; other languages: i18n.backlink_titles
 EXTENSION_CONFIGS = {
     # marker "": no [TOC] placeholder (the article template draws the table of contents), which
     # also spares the toc extension a search of every document for one
@@ -331,7 +331,7 @@ def convert(
     backlink: str = BACKLINK_TITLE,
 ) -> Rendered:
     """Render one Markdown body. Pure: the same arguments always give the same result.
-    ``backlink``: the title of a footnote's link back, in the body's language ("… %d")."""
+    ``backlink``: the title of a footnote's link back, in the body's language ("… {0}")."""
     md = _markdown(body, backlink)
     md.reset()
     md.cite_keys = cite_keys  # type: ignore[attr-defined]

@@ -141,12 +141,12 @@ class Site:
 def page_named(pages: Iterable[Document], slug: str) -> Document | None:
     """The default language's page with file name ``slug`` or its translation (so that settings
     and templates can name a page in any edition); failing that, a page of its own with that
-    file name. The translation comes first: in Spanish, help_page = "get-help" is the page that
-    translates get-help.md, even when another page happens to be called get-help.md."""
+    file name that translates nothing. In Spanish, help_page = "get-help" is the page that
+    translates get-help.md, never another page that happens to be called get-help.md."""
     pages = tuple(pages)
     return next(
         (p for p in pages if p.original and posixpath.basename(p.original) == f"{slug}.md"), None
-    ) or next((p for p in pages if p.slug == slug), None)
+    ) or next((p for p in pages if p.slug == slug and not p.original), None)
 
 
 def build_editions(config: Config, docs: list[Document], drafts: bool = False) -> tuple[Site, ...]:

@@ -313,7 +313,8 @@ def _translation(
     )
 
 
-LINK_RE = re.compile(r"(\]\()([^)\s#:]+\.md)((?:#[^)\s]*)?\))")
+# Linear on any text: a path stops at the next bracket or parenthesis (file names are slugs).
+LINK_RE = re.compile(r"(\]\()([^()\[\]\s#:]+\.md)((?:#[^()\s]*)?\))")
 
 
 def _relinked(body: str, source: str, here: str, translated: dict[str, str]) -> str:

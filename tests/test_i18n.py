@@ -395,6 +395,13 @@ def _catalog(site: Path) -> Path:
         ),
         ('msgstr "Más en %(topic)s"', 'msgstr "Más en %(topic)r"', "uses %(topic)r"),
         ("nplurals=3;", "nplurals=99999999999;", "Plural-Forms says nplurals=99999999999"),
+        ("nplurals=3;", "NPLURALS=+100000000;", "Plural-Forms says nplurals=100000000"),
+        ("nplurals=3;", 'nplurals=\\"0\\";', "Plural-Forms says nplurals=0"),
+        (
+            "plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2)",
+            "plural=(n % 0)",
+            "not a readable catalog",
+        ),
         (
             'msgid "Go to the home page"',
             'msgid "Go to the home page"\nmsgstr "Otra"\n\nmsgid "Go to the home page"',
@@ -424,6 +431,9 @@ def _catalog(site: Path) -> Path:
         "comment",
         "placeholder-type",
         "nplurals-huge",
+        "nplurals-spelt-otherwise",
+        "nplurals-quoted-zero",
+        "plural-divides-by-zero",
         "duplicate",
         "plural-as-one",
         "tag-order",
@@ -813,6 +823,14 @@ def test_a_footnotes_link_back_is_titled_in_the_pages_language(run, tmp_path):
     page = (out / "es/articulos/primer-articulo/index.html").read_text()
     assert 'title="Volver a la nota 1"' in page and "Back to note" not in page
     catalog = _catalog(site)
+    spanish = catalog.read_text()
+    # the placeholder twice, braces (Markdown formats the title with str.format), a percent sign
+    words = "Nota %(num)d de %(num)d {x} {0} 100%%"
+    catalog.write_text(spanish.replace("Volver a la nota %(num)d", words))
+    pipeline.build(site, out, search_index=False)
+    page = (out / "es/articulos/primer-articulo/index.html").read_text()
+    assert 'title="Nota 1 de 1 {x} {0} 100%"' in page
+    catalog.write_text(spanish)
     catalog.write_text(
         catalog.read_text().replace('msgstr "Volver a la nota %(num)d"', 'msgstr ""')
     )
@@ -827,3 +845,22 @@ def test_a_folder_named_after_the_default_language_says_where_its_files_go(run, 
     assert result.code == 1
     assert "content/en: unknown folder in content/" in result.err
     assert "'en' is the site's default language: its files go straight in content/" in result.err
+
+
+def test_a_page_that_translates_another_page_is_never_the_help_page(run, tmp_path):
+    """Without a translation of the help page, a Spanish page that happens to be called
+    get-help.md (but translates the About page) does not stand in for it: that is an error."""
+    site = make_site(
+        tmp_path / "site",
+        "bilingual",
+        {
+            "content/es/pages/ayuda.md!delete": "",
+            "content/es/pages/get-help.md": "---\ntitle: Acerca de\nsummary: Sobre el sitio.\n"
+            "translates: pages/about.md\n---\nTexto.\n",
+        },
+    )
+    for path in (site / "content/es").rglob("*.md"):  # links to the deleted page go too
+        path.write_text(re.sub(r"\[([^\]]*)\]\([^)]*ayuda\.md\)", r"\1", path.read_text()))
+    result = run(site, "build")
+    assert result.code == 1
+    assert "translates: pages/get-help.md" in result.err, result.err

@@ -128,6 +128,11 @@ BAD_FIELDS = {
         "'updated' (2025-01-01) is before 'published' (2026-01-01)",
     ),
     "topic twice": ("", "Body.", "topic 'alpha' is listed twice"),
+    "a year near date's limit": (
+        "reviewed: 9999-12-01\n",
+        "Body.",
+        "'reviewed' is in the year 9999",
+    ),
 }
 
 

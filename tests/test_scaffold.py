@@ -1,5 +1,7 @@
 from datetime import date
 
+import pytest
+
 from sitegen.scaffold import slugify
 
 from .conftest import make_site
@@ -123,3 +125,23 @@ def test_a_title_in_another_script_takes_its_file_name_from_slug(tmp_path, run):
     result = run(site, "new", "article", "Γιατί κλαίμε", "--topic", "beta", "--slug", "why-we-cry")
     assert result.code == 0, result.err
     assert "title: Γιατί κλαίμε" in (site / "content/articles/why-we-cry.md").read_text()
+
+
+@pytest.mark.timeout(30)
+def test_translating_a_long_original_of_odd_brackets_is_quick(tmp_path, run):
+    """The link rewriting reads the original in one pass: 80,000 "](" (160 kB) once took 44 s."""
+    site = make_site(tmp_path / "site", "bilingual")
+    original = site / "content/articles/second-article.md"
+    head, _, _ = original.read_text()[4:].partition("\n---\n")
+    original.write_text(f"---\n{head}\n---\n" + "](" * 80_000 + "\n")
+    result = run(
+        site,
+        "new",
+        "article",
+        "Segundo",
+        "--lang",
+        "es",
+        "--translates",
+        "articles/second-article.md",
+    )
+    assert result.code == 0, result.err
