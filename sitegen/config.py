@@ -676,12 +676,13 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
     further = [replace(lang, quality=replace(quality, **dict(over))) for lang, over in further]
     from . import readability
 
-    for code, section, formula in (
-        (language, "quality", quality.readability),
-        *((lang.code, "languages", lang.quality.readability) for lang in further),
+    for code, section, index, formula in (
+        (language, "quality", None, quality.readability),
+        # (no errors so far: every [[languages]] block was read, in order)
+        *((lang.code, "languages", i, lang.quality.readability) for i, lang in enumerate(further)),
     ):
         if problem := readability.problem(formula, code):
-            err(section, None, "readability", problem, 'for that language, readability = "none"')
+            err(section, index, "readability", problem, 'for that language, readability = "none"')
     if errors:
         raise BuildError(errors[:MAX_ERRORS])
 

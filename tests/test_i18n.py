@@ -864,3 +864,19 @@ def test_a_page_that_translates_another_page_is_never_the_help_page(run, tmp_pat
     result = run(site, "build")
     assert result.code == 1
     assert "translates: pages/get-help.md" in result.err, result.err
+
+
+def test_a_languages_readability_problem_points_at_that_languages_block(run, tmp_path):
+    site = make_site(tmp_path / "site", "trilingual")
+    text = (site / "site.toml").read_text()
+    text = text.replace(
+        'readability = "wiener_sachtextformel"', 'readability = "flesch_reading_ease"'
+    )
+    (site / "site.toml").write_text(text.replace('code = "de"', 'code = "hi"'))
+    result = run(site, "check")
+    assert result.code == 1
+    line = int(
+        re.search(r"site\.toml:(\d+): textstat cannot count syllables in 'hi'", result.err)[1]
+    )
+    block = text.splitlines()[: text.splitlines().index('code = "de"')]
+    assert line == len(block)  # the [[languages]] line just above code = "hi"
