@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import unicodedata
 from datetime import date
 from pathlib import Path
 
 import yaml
+from slugify import slugify as make_slug
 
 from . import files, frontmatter, write
 from .config import MAX_SLUG, SLUG_RE, Config
@@ -65,10 +65,10 @@ TITLE_KEYS = {"article": "title", "faq": "question", "page": "title"}
 
 
 def slugify(title: str) -> str:
-    """A file name from a title: lowercase ASCII letters, digits and hyphens."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    return re.sub(r"-{2,}", "-", slug)[:80].strip("-")
+    """A file name from a title in any script: lowercase ASCII letters, digits and hyphens,
+    transliterated by python-slugify ("Straße" -> "strasse"); "" when nothing is left."""
+    slug = make_slug(title, max_length=MAX_SLUG)
+    return slug if SLUG_RE.match(slug) else ""
 
 
 def new_file(
