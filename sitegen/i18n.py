@@ -62,7 +62,7 @@ def needs_catalog(code: str) -> bool:
 
 MAX_CATALOG_BYTES = 2_000_000  # a catalog of this site's phrases is about 10 kB
 MAX_PLURALS = 6  # CLDR's most (Arabic: zero, one, two, few, many, other)
-NPLURALS_RE = re.compile(r"nplurals", re.I)  # the line that says how many
+NPLURALS_RE = re.compile(r"plural-forms|nplurals", re.I)  # the line that says how many
 # Linear on any text: neither pattern can run past the next < or %( it would start from.
 TAG_RE = re.compile(r"<[^<>]*>")
 # A named placeholder, as newstyle gettext fills them: %(name)s, %(num)d.
@@ -164,41 +164,49 @@ def _read(path: Path, name: str, code: str) -> tuple[Catalog | None, list[SiteEr
     if errors:
         return None, errors[:20]
     catalog = _Catalog(locale=code.replace("-", "_"))
+    header = next((n for n, t in enumerate(text.splitlines(), 1) if NPLURALS_RE.search(t)), None)
+    fix = "copy the Plural-Forms line from a catalog made by pybabel init for this language"
     try:
         PoFileParser(catalog, ignore_obsolete=False, abort_invalid=True).parse(io.StringIO(text))
-        plural = gettext.c2py(catalog.plural_expr)
-        wrong = next((n for n in range(1001) if not 0 <= plural(n) < catalog.num_plurals), None)
-    except (
-        PoFileError, ValueError, LookupError, SyntaxError, RecursionError, ArithmeticError
-    ) as exc:  # fmt: skip
+    except (PoFileError, ValueError, LookupError, SyntaxError, RecursionError) as exc:
         if catalog.bad_plurals is None:
+            where = getattr(exc, "lineno", None)
+            if where is None and isinstance(exc, ValueError):  # int() of nplurals, in Babel
+                return None, [SiteError(name, header, "Plural-Forms has no whole nplurals", fix)]
             return None, [
                 SiteError(
                     name,
-                    getattr(exc, "lineno", None),
+                    where,
                     f"not a readable catalog: {exc}",
                     "compare it with a catalog made by pybabel init",
                 )
             ]
     if catalog.bad_plurals is not None:  # its plural entries could not be read either
-        line = next((n for n, t in enumerate(text.splitlines(), 1) if NPLURALS_RE.search(t)), None)
         return None, [
             SiteError(
                 name,
-                line,
+                header,
                 f"Plural-Forms says nplurals={catalog.bad_plurals}; a language has 1 to "
                 f"{MAX_PLURALS} forms",
-                "copy the Plural-Forms line from a catalog made by pybabel init for this language",
+                fix,
             )
         ]
+    try:
+        plural = gettext.c2py(catalog.plural_expr)
+        wrong = next((n for n in range(1001) if not 0 <= plural(n) < catalog.num_plurals), None)
+    except (ValueError, SyntaxError, RecursionError, ArithmeticError, TypeError) as exc:
+        reason = (
+            "divides by zero" if isinstance(exc, ArithmeticError) else f"cannot be read ({exc})"
+        )
+        return None, [SiteError(name, header, f"Plural-Forms: its plural rule {reason}", fix)]
     if wrong is not None:
         return None, [
             SiteError(
                 name,
-                None,
+                header,
                 f"Plural-Forms gives form {plural(wrong)} for {wrong}, but the catalog has "
                 f"{catalog.num_plurals} forms",
-                "copy the Plural-Forms line from a catalog made by pybabel init for this language",
+                fix,
             )
         ]
     if catalog.repeated:

@@ -380,12 +380,12 @@ def _catalog(site: Path) -> Path:
         (
             "plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2)",
             "plural=(n == 1 ? 0 : 7)",
-            "Plural-Forms gives form 7",
+            "po:11: Plural-Forms gives form 7",
         ),
         (
             "plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2)",
             "plural=(n == 1 ? 0 : n ==",
-            "not a readable catalog",
+            "po:11: Plural-Forms: its plural rule cannot be read",
         ),
         ("charset=utf-8", "charset=bogus-42", "not a readable catalog"),
         (
@@ -400,8 +400,9 @@ def _catalog(site: Path) -> Path:
         (
             "plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2)",
             "plural=(n % 0)",
-            "not a readable catalog",
+            "po:11: Plural-Forms: its plural rule divides by zero",
         ),
+        ("nplurals=3;", "nplurals=two;", "po:11: Plural-Forms has no whole nplurals"),
         (
             'msgid "Go to the home page"',
             'msgid "Go to the home page"\nmsgstr "Otra"\n\nmsgid "Go to the home page"',
@@ -434,6 +435,7 @@ def _catalog(site: Path) -> Path:
         "nplurals-spelt-otherwise",
         "nplurals-quoted-zero",
         "plural-divides-by-zero",
+        "nplurals-a-word",
         "duplicate",
         "plural-as-one",
         "tag-order",
