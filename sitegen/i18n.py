@@ -14,6 +14,7 @@ import io
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
+from email import message_from_string
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -23,7 +24,7 @@ import markupsafe
 from babel import Locale
 from babel.core import get_global
 from babel.dates import format_date
-from babel.messages.catalog import Catalog, Message
+from babel.messages.catalog import Catalog, Message, parse_separated_header
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, PoFileParser
 
@@ -62,7 +63,7 @@ def needs_catalog(code: str) -> bool:
 
 MAX_CATALOG_BYTES = 2_000_000  # a catalog of this site's phrases is about 10 kB
 MAX_PLURALS = 6  # CLDR's most (Arabic: zero, one, two, few, many, other)
-NPLURALS_RE = re.compile(r"plural-forms|nplurals", re.I)  # the line that says how many
+PLURAL_FORMS_RE = re.compile(r"plural-forms|nplurals", re.I)  # the header's line of them
 # Linear on any text: neither pattern can run past the next < or %( it would start from.
 TAG_RE = re.compile(r"<[^<>]*>")
 # A named placeholder, as newstyle gettext fills them: %(name)s, %(num)d.
@@ -118,7 +119,7 @@ def load(
             errors.append(
                 SiteError(
                     name,
-                    None,
+                    catalog.header_line,
                     f"not a readable catalog: {exc}",
                     "compare it with a catalog made by pybabel init",
                 )
@@ -126,7 +127,7 @@ def load(
     return translations, errors
 
 
-def _read(path: Path, name: str, code: str) -> tuple[Catalog | None, list[SiteError]]:
+def _read(path: Path, name: str, code: str) -> tuple[_Catalog | None, list[SiteError]]:
     """A catalog file, parsed and checked line by line; None with the reasons when it is not
     one."""
     try:
@@ -145,11 +146,10 @@ def _read(path: Path, name: str, code: str) -> tuple[Catalog | None, list[SiteEr
         ]
     errors = []
     try:
-        # any line ending: the line check and Babel's parser then see the same lines
-        text = "\n".join(raw.decode("utf-8-sig").splitlines())
+        lines = raw.decode("utf-8-sig").splitlines()  # any line ending
     except UnicodeDecodeError:
         return None, [SiteError(name, None, "not UTF-8 text", "save the catalog as UTF-8")]
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         stripped = line.strip()
         if stripped and not stripped.startswith("#") and not PO_LINE_RE.match(stripped):
             errors.append(
@@ -164,15 +164,17 @@ def _read(path: Path, name: str, code: str) -> tuple[Catalog | None, list[SiteEr
     if errors:
         return None, errors[:20]
     catalog = _Catalog(locale=code.replace("-", "_"))
-    header = next((n for n, t in enumerate(text.splitlines(), 1) if NPLURALS_RE.search(t)), None)
+    header = next((n for n, t in enumerate(lines, 1) if PLURAL_FORMS_RE.search(t)), None)
     fix = "copy the Plural-Forms line from a catalog made by pybabel init for this language"
-    try:
-        PoFileParser(catalog, ignore_obsolete=False, abort_invalid=True).parse(io.StringIO(text))
+    try:  # the line check and Babel's parser see the same lines
+        parser = PoFileParser(catalog, ignore_obsolete=False, abort_invalid=True)
+        parser.parse(io.StringIO("\n".join(lines)))
     except (PoFileError, ValueError, LookupError, SyntaxError, RecursionError) as exc:
         if catalog.bad_plurals is None:
-            where = getattr(exc, "lineno", None)
-            if where is None and isinstance(exc, ValueError):  # int() of nplurals, in Babel
+            if not catalog.whole_nplurals:  # Babel's int() of it failed
                 return None, [SiteError(name, header, "Plural-Forms has no whole nplurals", fix)]
+            # an error without a line comes from the header (its Language, charset or dates)
+            where = getattr(exc, "lineno", None) or catalog.header_line
             return None, [
                 SiteError(
                     name,
@@ -233,6 +235,8 @@ class _Catalog(Catalog):
         super().__init__(locale=locale)
         self.repeated: list[Message] = []
         self.bad_plurals: int | None = None  # a Plural-Forms count no language has
+        self.whole_nplurals = True  # False: the header's nplurals is not a whole number
+        self.header_line: int | None = None
 
     @property
     def num_plurals(self) -> int:
@@ -246,9 +250,24 @@ class _Catalog(Catalog):
         return count
 
     def __setitem__(self, id: Any, message: Message) -> None:
-        if id and self.get(id, message.context) is not None:
+        if not id:  # the header, which Babel reads as it is set (and may fail on)
+            self.header_line = message.lineno
+            self.whole_nplurals = _whole_nplurals(str(message.string))
+        elif self.get(id, message.context) is not None:
             self.repeated.append(message)
         super().__setitem__(id, message)
+
+
+def _whole_nplurals(header: str) -> bool:
+    """Whether a catalog header's Plural-Forms, if it has one, gives nplurals as a whole
+    number, read as Babel reads it."""
+    forms = [v for k, v in message_from_string(header).items() if k.lower() == "plural-forms"]
+    try:
+        for value in forms:
+            int(parse_separated_header(f" ;{value}").get("nplurals", 2))
+    except ValueError:
+        return False
+    return True
 
 
 def _first(msgid: str | tuple[str, ...] | list[str]) -> str:

@@ -387,7 +387,8 @@ def _catalog(site: Path) -> Path:
             "plural=(n == 1 ? 0 : n ==",
             "po:11: Plural-Forms: its plural rule cannot be read",
         ),
-        ("charset=utf-8", "charset=bogus-42", "not a readable catalog"),
+        ("charset=utf-8", "charset=bogus-42", "po:2: not a readable catalog"),
+        ("Language: es", "Language: 123", "po:2: not a readable catalog"),
         (
             "Mira a quién llamar ahora</a>.",
             "Mira a quién llamar ahora</a>. <!-- ",
@@ -429,6 +430,7 @@ def _catalog(site: Path) -> Path:
         "plural-range",
         "plural-syntax",
         "charset",
+        "language-header",
         "comment",
         "placeholder-type",
         "nplurals-huge",
