@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sitegen import pipeline  # noqa: E402
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.crawl import serve_under  # noqa: E402
+from tools.served import real_site_in_chromium  # noqa: E402
 
 SHOTS = {
     "home": "",
@@ -33,28 +30,19 @@ def main() -> None:
     parser.add_argument("--full-page", action="store_true")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "site"
-        pipeline.build(
-            ROOT, out, base_url="https://example.github.io/crying-in-therapy/", use_cache=False
-        )
-        with serve_under(out, Path(tmp), "/crying-in-therapy/") as start, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            for size, (width, height) in SIZES.items():
-                context = browser.new_context(
-                    viewport={"width": width, "height": height}, color_scheme=args.scheme
-                )
-                page = context.new_page()
-                for name, path in SHOTS.items():
-                    page.goto(start + path)
-                    suffix = "" if args.scheme == "light" else "-dark"
-                    target = args.out / f"{name}-{size}{suffix}.png"
-                    page.screenshot(path=str(target), full_page=args.full_page)
-                    print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
-                context.close()
-            browser.close()
+    with real_site_in_chromium("/crying-in-therapy/") as (start, browser):
+        for size, (width, height) in SIZES.items():
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, color_scheme=args.scheme
+            )
+            page = context.new_page()
+            for name, path in SHOTS.items():
+                page.goto(start + path)
+                suffix = "" if args.scheme == "light" else "-dark"
+                target = args.out / f"{name}-{size}{suffix}.png"
+                page.screenshot(path=str(target), full_page=args.full_page)
+                print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
+            context.close()
 
 
 if __name__ == "__main__":

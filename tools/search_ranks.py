@@ -11,16 +11,14 @@ than the tests' (site_checks/test_search_real.py), which hold the queries that m
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sitegen import pipeline  # noqa: E402
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, SUB_PATH  # noqa: E402
-from tests.crawl import serve_under  # noqa: E402
+from tests.conftest import SUB_PATH  # noqa: E402
 from tests.test_browser import search_results  # noqa: E402
+from tools.served import real_site_in_chromium  # noqa: E402
 
 EXPECTED = {
     "my therapist cried": "faq/#is-it-ok-for-a-therapist-to-cry",
@@ -48,26 +46,16 @@ EXPECTED = {
 
 
 def main(queries: list[str]) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "site"
-        pipeline.build(ROOT, out, base_url=f"https://example.github.io{SUB_PATH}", use_cache=False)
-        with serve_under(out, Path(tmp), SUB_PATH) as start, sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-            )
-            ranks = []
-            for query in queries or list(EXPECTED):
-                expected = EXPECTED.get(query, "")
-                page = "es/buscar/" if expected.startswith("es/") else "search/"
-                found = search_results(browser, (start, None), query, page)
-                rank = found.index(expected) + 1 if expected in found else 99
-                ranks.append(rank)
-                print(f"{rank:3}  {query!r:40} " + " | ".join(found[:3]))
-            print(
-                f"first: {ranks.count(1)} of {len(ranks)}; first three: {sum(r <= 3 for r in ranks)}"
-            )
+    with real_site_in_chromium(SUB_PATH) as (start, browser):
+        ranks = []
+        for query in queries or list(EXPECTED):
+            expected = EXPECTED.get(query, "")
+            page = "es/buscar/" if expected.startswith("es/") else "search/"
+            found = search_results(browser, (start, None), query, page)
+            rank = found.index(expected) + 1 if expected in found else 99
+            ranks.append(rank)
+            print(f"{rank:3}  {query!r:40} " + " | ".join(found[:3]))
+        print(f"first: {ranks.count(1)} of {len(ranks)}; first three: {sum(r <= 3 for r in ranks)}")
 
 
 if __name__ == "__main__":
