@@ -243,7 +243,8 @@ def _range(low: float, high: float) -> Any:
 MAX_SLUG = 80  # a word in a URL; with the rest of a path it must fit a file name
 
 
-def _slug_check(value: Any) -> str | None:
+def slug_problem(value: Any) -> str | None:
+    """Why ``value`` cannot be a word in a URL (a slug), or None."""
     if isinstance(value, str) and not SLUG_RE.match(value):
         return f"'{value}' may hold only lowercase letters, digits and hyphens"
     if isinstance(value, str) and len(value) > MAX_SLUG:
@@ -388,7 +389,7 @@ SCHEMA: dict[str, dict[str, schema.Field]] = {
         ),
         "output": Key(str, hint='the folder the site is written to, e.g. "_site"'),
         "help_page": Key(
-            str, hint="the slug of the page in content/pages/ with crisis lines", check=_slug_check
+            str, hint="the slug of the page in content/pages/ with crisis lines", check=slug_problem
         ),
         "cname": Key(
             str, hint='a custom domain for GitHub Pages, e.g. "example.org"', check=_cname_check
@@ -404,7 +405,7 @@ SCHEMA: dict[str, dict[str, schema.Field]] = {
     },
     "topics": {
         "id": Key(
-            str, True, 'lowercase letters, digits and hyphens, e.g. id = "benefits"', _slug_check
+            str, True, 'lowercase letters, digits and hyphens, e.g. id = "benefits"', slug_problem
         ),
         "title": Key(str, True, 'the topic\'s name, e.g. title = "Why it can help"', _words),
         "description": Key(str, True, "one sentence about the topic, shown on its page", _words),
@@ -468,7 +469,9 @@ LANGUAGE_SCHEMA: dict[str, schema.Field] = {
 }
 TOPIC_SCHEMA = {
     **SCHEMA["topics"],
-    "slug": Key(str, hint='the topic\'s word in URLs, e.g. slug = "beneficios"', check=_slug_check),
+    "slug": Key(
+        str, hint='the topic\'s word in URLs, e.g. slug = "beneficios"', check=slug_problem
+    ),
 }
 MAX_ERRORS = 50  # reported from site.toml in one run
 ARRAYS = {"topics", "help"}  # sections written as [[name]]
@@ -783,7 +786,7 @@ def _languages(
                 err(
                     "languages", index, "segments", f"'{segment}' is not a URL segment{label}", hint
                 )
-            elif not isinstance(word, str) or _slug_check(word):
+            elif not isinstance(word, str) or slug_problem(word):
                 err(
                     "languages",
                     index,

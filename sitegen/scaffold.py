@@ -12,7 +12,7 @@ import yaml
 from slugify import slugify as make_slug
 
 from . import files, frontmatter, write
-from .config import MAX_SLUG, SLUG_RE, Config
+from .config import MAX_SLUG, SLUG_RE, Config, slug_problem
 from .errors import BuildError, SiteError
 from .fields import FOLDERS, TRANSLATES_RE
 from .quality import PLACEHOLDER, PLACEHOLDER_DOI
@@ -92,7 +92,7 @@ def new_file(
     topics = original[1].meta.get("topics") if original is not None else None
     if topic is None and isinstance(topics, list) and all(isinstance(t, str) for t in topics):
         topic = ", ".join(topics) or None  # the original's, when they are a list of ids
-    if slug is not None and (not SLUG_RE.match(slug) or len(slug) > MAX_SLUG):
+    if slug is not None and slug_problem(slug):
         raise BuildError(
             [
                 SiteError(
