@@ -42,14 +42,17 @@ def fork_map(fn: Callable[[Any, T], R], items: Sequence[T], state: Any) -> list[
         return [fn(state, item) for item in items]
     global _STATE
     count = workers()
-    stride = count * 4
+    # Many small chunks, handed out one at a time: a worker that finishes early takes the next,
+    # so neither waits long for the other at the end (8 chunks left one core idle for up to a
+    # quarter of a second at 1,000 articles).
+    stride = count * 32
     _STATE = (fn, state, items, stride)
     gc.freeze()  # GC in the workers would otherwise touch, and so copy, every inherited object
     try:
         with multiprocessing.get_context("fork").Pool(count, initializer=_quiet_worker) as pool:
             # Workers get only chunk numbers: pickling the items to send them cost more than
             # working on them did.
-            parts = pool.map(_run_chunk, range(stride))
+            parts = pool.map(_run_chunk, range(stride), chunksize=1)
     finally:
         _STATE = None
         gc.unfreeze()
