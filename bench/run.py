@@ -483,7 +483,8 @@ class SizeBench:
             reset(WORK / "hugo-cache")
             env["HUGO_CACHEDIR"] = str(WORK / "hugo-cache")
         cmd, cwd = self.command(gen, out, search)
-        log = self.logs / f"{measurement}-{gen}-{rnd}.log"
+        kind = "" if record else "warmup-"  # a failed warm-up's log is kept too
+        log = self.logs / f"{measurement}-{gen}-{kind}{rnd}.log"
         run = measured(cmd, log, self.timeout, cwd=cwd, env=env)
         if run.ok:
             problem = check_output(out, self.articles)

@@ -45,7 +45,10 @@ def generator_hash() -> str:
 
 
 def fingerprint(
-    root: Path, topic_ids: tuple[str, ...], phrases: tuple[tuple[str, str], ...] = ()
+    root: Path,
+    topic_ids: tuple[str, ...],
+    phrases: tuple[tuple[str, str], ...] = (),
+    quotes: tuple[tuple[str, str], ...] = (),
 ) -> str:
     """What every cached document depends on besides its own file."""
     digest = hashlib.sha256()
@@ -60,6 +63,7 @@ def fingerprint(
         sorted(markup.URL_SCHEMES),
         topic_ids,
         phrases,  # words the parser writes into pages (a footnote's back link), by language
+        quotes,  # the quotation marks it writes, by language
     )
     digest.update(repr(settings).encode())
     for file in files.walk(root, "templates").files:  # its problems are reported by the build

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -15,7 +16,7 @@ from . import schema, urls
 from .errors import BuildError, SiteError
 from .schema import CONTROL_RE
 from .suggest import did_you_mean
-from .typography import smarten_text
+from .typography import QUOTES, smarten_text
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
@@ -78,6 +79,7 @@ class Language:
     segments: tuple[tuple[str, str], ...] = ()  # ("articles", "articulos"): URL words
     date_format: str = "long"
     quality: Quality = field(default_factory=Quality)
+    quotes: str = QUOTES  # its double quotation marks, opening then closing: "«»"
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ class Config:
     language: str = "en"  # of this edition (see editions)
     language_name: str = ""  # for the language switcher, in the language itself
     date_format: str = "long"  # Babel's name of a format ("long") or a pattern ("d MMMM y")
+    quotes: str = QUOTES  # the language's double quotation marks, opening then closing
     output: str = "_site"
     help_page: str = "get-help"
     cname: str = ""
@@ -129,6 +132,7 @@ class Config:
             topics=lang.topics,
             date_format=lang.date_format,
             quality=lang.quality,
+            quotes=lang.quotes,
         )
 
     @property
@@ -312,6 +316,19 @@ def _date_format_check(value: Any) -> str | None:
     return None
 
 
+def _quotes_check(value: Any) -> str | None:
+    """Two punctuation marks: what straight double quotes become in the text ("&" would start
+    an HTML entity, so it is not one of them)."""
+    if not isinstance(value, str):
+        return None
+    if len(value) != 2:
+        return f"must be two characters, the opening mark then the closing one, not {value!r}"
+    wrong = [c for c in value if c == "&" or not unicodedata.category(c).startswith("P")]
+    if wrong:
+        return f"must be two punctuation marks; {wrong[0]!r} is not one"
+    return None
+
+
 def _words(value: Any) -> str | None:
     if isinstance(value, str) and not value.strip():
         return "must not be empty"
@@ -382,6 +399,11 @@ SCHEMA: dict[str, dict[str, schema.Field]] = {
         ),
         "language": Key(str, hint='a language tag such as "en" or "en-GB"'),
         "language_name": Key(str, hint='the language\'s name in itself, e.g. "English"'),
+        "quotes": Key(
+            str,
+            hint='the language\'s quotation marks, opening then closing, e.g. quotes = "«»"',
+            check=_quotes_check,
+        ),
         "date_format": Key(
             str,
             hint='"long" (the language\'s own) or a pattern, e.g. "d MMMM y"',
@@ -460,6 +482,7 @@ LANGUAGE_SCHEMA: dict[str, schema.Field] = {
     "description": Key(str, True, "one sentence shown to search engines, in this language", _words),
     "disclaimer": Key(str, True, "the footer's disclaimer, in this language", _words),
     "date_format": SCHEMA["site"]["date_format"],
+    "quotes": SCHEMA["site"]["quotes"],
     "segments": Key(dict, hint='URL words, e.g. segments = { articles = "articulos" }'),
     "help": Key(
         list, True, "add [[languages.help]] blocks: the crisis lines for its readers", _some
@@ -693,7 +716,7 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
         return tuple(cls(**entry) for entry in tables[section])
 
     site_keys = {k: v for k, v in site.items() if k not in ("base_url", "repo_url")}
-    topics = _topics(tables["topics"])
+    topics = _topics(tables["topics"], site.get("quotes") or QUOTES)
     disclaimer = tables["disclaimer"][0]["text"].strip()
     config = Config(
         root=root,
@@ -719,14 +742,20 @@ def _validate(root: Path, name: str, data: dict[str, Any], where: _Locator) -> C
         topics=topics,
         date_format=config.date_format,
         quality=quality,
+        quotes=config.quotes,
     )
     return replace(config, language_name=home.name, languages=(home, *further))
 
 
-def _topics(entries: list[dict[str, Any]]) -> tuple[Topic, ...]:
+def _topics(entries: list[dict[str, Any]], quotes: str) -> tuple[Topic, ...]:
     """Topics as declared, with the same quotes and dashes as the pages' text."""
     return tuple(
-        Topic(t["id"], smarten_text(t["title"]), smarten_text(t["description"]), t.get("slug", ""))
+        Topic(
+            t["id"],
+            smarten_text(t["title"], quotes),
+            smarten_text(t["description"], quotes),
+            t.get("slug", ""),
+        )
         for t in entries
     )
 
@@ -878,9 +907,10 @@ def _languages(
                     description=values["description"],
                     disclaimer=values["disclaimer"].strip(),
                     help=tuple(help_lines),
-                    topics=_topics([by_id[t] for t in topic_ids]),
+                    topics=_topics([by_id[t] for t in topic_ids], values.get("quotes") or QUOTES),
                     segments=tuple(sorted(segments.items())),
                     date_format=values.get("date_format") or "long",
+                    quotes=values.get("quotes") or QUOTES,
                 ),
                 overrides,
             )

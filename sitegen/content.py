@@ -125,7 +125,8 @@ def parse(
     prefix = f"{slug}-" if kind == "faq" else ""
     lang = language_of(shown) or config.language
     backlink = (backlinks or {}).get(lang, markup.BACKLINK_TITLE)
-    body = markup.convert(parsed.body, parsed.body_line, keys, prefix, backlink)
+    quotes = config.edition(lang).quotes
+    body = markup.convert(parsed.body, parsed.body_line, keys, prefix, backlink, quotes)
     for key, line in body.unknown_cites[:20]:  # the first twenty are enough to fix
         errors.append(
             SiteError(
@@ -141,8 +142,8 @@ def parse(
         kind=kind,
         slug=slug,
         path=shown,
-        title=smarten_text(values.get("title") or values["question"]),
-        summary=smarten_text(values.get("summary") or ""),
+        title=smarten_text(values.get("title") or values["question"], quotes),
+        summary=smarten_text(values.get("summary") or "", quotes),
         topics=values.get("topics") or (),
         sources=sources,
         body=body,
@@ -210,6 +211,7 @@ def load_files(
             config.root,
             tuple(t.id for t in config.topics),
             tuple(sorted((backlinks or {}).items())),
+            tuple((c.language, c.quotes) for c in config.editions()),
         )
         if cache
         else ""

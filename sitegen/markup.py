@@ -16,7 +16,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import Registry
 
-from .typography import smarten
+from .typography import QUOTES, smarten
 
 EXTENSIONS = ("toc", "tables", "footnotes", "attr_list")  # quotes: typography.smarten
 BACKLINK_TITLE = "Back to note {0}"  # str.format; other languages: i18n.backlink_titles
@@ -329,19 +329,21 @@ def convert(
     cite_keys: tuple[str, ...] = (),
     id_prefix: str = "",
     backlink: str = BACKLINK_TITLE,
+    quotes: str = QUOTES,
 ) -> Rendered:
     """Render one Markdown body. Pure: the same arguments always give the same result.
-    ``backlink``: the title of a footnote's link back, in the body's language ("… {0}")."""
+    ``backlink``: the title of a footnote's link back, in the body's language ("… {0}");
+    ``quotes``: its double quotation marks."""
     md = _markdown(body, backlink)
     md.reset()
     md.cite_keys = cite_keys  # type: ignore[attr-defined]
     md.unknown_cites = []  # type: ignore[attr-defined]
     md.used_cites = []  # type: ignore[attr-defined]
-    safe, renames = unclash_ids(smarten(sanitize(md.convert(body))), scoped=bool(id_prefix))
+    safe, renames = unclash_ids(smarten(sanitize(md.convert(body)), quotes), bool(id_prefix))
     safe = finish(scope_ids(safe, id_prefix))
     lines = _Lines(body, body_line)
     links = tuple((value, lines.of(html.unescape(value))) for _, value in URL_ATTR_RE.findall(safe))
-    headings = tuple(_flatten(md.toc_tokens, id_prefix, renames))  # type: ignore[attr-defined]
+    headings = tuple(_flatten(md.toc_tokens, id_prefix, renames, quotes))  # type: ignore[attr-defined]
     unknown = tuple(
         (key, lines.at(re.search(rf"\[@[ \t]*{re.escape(key)}[ \t]*\]", body)))
         for key in dict.fromkeys(md.unknown_cites)  # type: ignore[attr-defined]
@@ -359,12 +361,14 @@ def convert(
     )
 
 
-def _flatten(tokens: list[dict], prefix: str, renames: dict[str, str]) -> list[Heading]:
+def _flatten(
+    tokens: list[dict], prefix: str, renames: dict[str, str], quotes: str
+) -> list[Heading]:
     out: list[Heading] = []
     for token in tokens:
-        text = smarten(html.unescape(TAG_RE.sub("", token["name"])))
+        text = smarten(html.unescape(TAG_RE.sub("", token["name"])), quotes)
         out.append(Heading(token["level"], prefix + renames.get(token["id"], token["id"]), text))
-        out.extend(_flatten(token["children"], prefix, renames))
+        out.extend(_flatten(token["children"], prefix, renames, quotes))
     return out
 
 

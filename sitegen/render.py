@@ -80,7 +80,7 @@ def make_env(config: Config, templates: Path, tree: files.Tree) -> jinja2.Enviro
     }
     env.install_null_translations(newstyle=True)  # each edition installs its own: prepare()
     env.globals.update(range=_capped_range)
-    env.filters.update(reading_minutes=reading_minutes, smart=smarten_text)
+    env.filters.update(reading_minutes=reading_minutes, smart=smarten_text)  # see _bind
     _bind(env, config)
     return env
 
@@ -104,6 +104,7 @@ def _bind(env: jinja2.Environment, config: Config) -> None:
     env.filters["long_date"] = lambda value: i18n.long_date(
         value, config.language, config.date_format
     )
+    env.filters["smart"] = lambda text: smarten_text(text, config.quotes)
 
 
 def reading_minutes(doc: Document) -> int:

@@ -56,7 +56,7 @@ def test_an_edited_file_alone_is_parsed_again(tmp_path, parsed):
     assert "One more sentence." in (tmp_path / "out/articles/first-article/index.html").read_text()
 
 
-@pytest.mark.parametrize("change", ["template", "topics", "code"])
+@pytest.mark.parametrize("change", ["template", "topics", "quotes", "code"])
 def test_what_parsing_depends_on_invalidates_every_entry(tmp_path, parsed, monkeypatch, change):
     site = make_site(tmp_path / "site")
     build(site, tmp_path / "out")
@@ -70,6 +70,9 @@ def test_what_parsing_depends_on_invalidates_every_entry(tmp_path, parsed, monke
         )
         for path in (site / "content").rglob("*.md"):
             path.write_text(path.read_text().replace("beta", "gamma"))
+    elif change == "quotes":  # the quotation marks parsing writes into titles and bodies
+        toml = site / "site.toml"
+        toml.write_text(toml.read_text().replace("[site]\n", '[site]\nquotes = "«»"\n', 1))
     else:
         monkeypatch.setattr(cache, "generator_hash", lambda: "other code")
     parsed.clear()

@@ -884,3 +884,42 @@ def test_a_languages_readability_problem_points_at_that_languages_block(run, tmp
     )
     block = text.splitlines()[: text.splitlines().index('code = "de"')]
     assert line == len(block)  # the [[languages]] line just above code = "hi"
+
+
+def test_each_language_has_its_own_quotation_marks(trilingual):
+    """German's quotes = "„“" in site.toml: its body, title, headings, topic names and source
+    titles get „…“, while English keeps “…” and a body's code keeps straight quotes."""
+    german = (trilingual / "de" / "artikel" / "erster-artikel" / "index.html").read_text()
+    for shown in (
+        "Ein „Text“ mit",  # the body
+        "<h1>Der „erste“ Artikel</h1>",  # the title
+        "„Warum“ es hilft",  # a heading (and the table of contents)
+        "Thema „Alpha“",  # a topic's name
+        "A „study“ of things",  # a source's title in the references
+    ):
+        assert shown in german, shown
+    assert '"' not in re.sub(r"<script.*?</script>|<[^>]*>", "", german, flags=re.S)
+    english = (trilingual / "articles" / "first-article" / "index.html").read_text()
+    assert "„" not in english
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('"«"', "'quotes' must be two characters, the opening mark then the closing one"),
+        ('"«»»"', "'quotes' must be two characters"),
+        ('"&»"', "'quotes' must be two punctuation marks; '&' is not one"),
+        ('"<>"', "'quotes' must be two punctuation marks; '<' is not one"),
+        ('"ab"', "'quotes' must be two punctuation marks; 'a' is not one"),
+        ("7", "'quotes' must be text"),
+    ],
+)
+def test_quotation_marks_that_cannot_be_are_refused_at_their_line(run, tmp_path, value, expected):
+    site = make_site(tmp_path / "site", "bilingual")
+    toml = site / "site.toml"
+    text = toml.read_text()
+    toml.write_text(text.replace('name = "Español"\n', f'name = "Español"\nquotes = {value}\n', 1))
+    result = run(site, "build")
+    assert result.code == 1 and expected in result.err, result.err
+    line = text[: text.index('name = "Español"')].count("\n") + 2
+    assert f"site.toml:{line}: " in result.err, result.err

@@ -1,4 +1,4 @@
-from sitegen.typography import smarten
+from sitegen.typography import smarten, smarten_text
 
 
 def test_quotes_dashes_and_ellipses():
@@ -27,3 +27,12 @@ def test_quote_after_a_tag_opens_or_closes_by_context():
 def test_code_is_left_alone_wherever_it_is():
     html = "<p>'a' <code>'b'</code> 'c'</p>"
     assert smarten(html) == "<p>\u2018a\u2019 <code>'b'</code> \u2018c\u2019</p>"
+
+
+def test_double_quotes_become_the_languages_own_marks():
+    assert smarten('<p>"Sí", dijo. "Ya"</p>', "«»") == "<p>«Sí», dijo. «Ya»</p>"
+    # German closes with the mark English opens with: a quote after it still closes
+    assert smarten('<p>"Ja" und "nein"</p>', "„“") == "<p>„Ja“ und „nein“</p>"
+    assert smarten("<p>\"Er sagte 'ja'\"</p>", "„“") == "<p>„Er sagte ‘ja’“</p>"
+    assert smarten("<p>«'Hola'»</p>", "«»") == "<p>«‘Hola’»</p>"
+    assert smarten_text('Un "título"', "«»") == "Un «título»"
