@@ -125,7 +125,7 @@ def parse(
     prefix = f"{slug}-" if kind == "faq" else ""
     lang = language_of(shown) or config.language
     backlink = (backlinks or {}).get(lang, markup.BACKLINK_TITLE)
-    quotes = config.edition(lang).quotes
+    quotes = next((la.quotes for la in config.languages if la.code == lang), config.quotes)
     body = markup.convert(parsed.body, parsed.body_line, keys, prefix, backlink, quotes)
     for key, line in body.unknown_cites[:20]:  # the first twenty are enough to fix
         errors.append(

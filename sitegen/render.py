@@ -80,7 +80,7 @@ def make_env(config: Config, templates: Path, tree: files.Tree) -> jinja2.Enviro
     }
     env.install_null_translations(newstyle=True)  # each edition installs its own: prepare()
     env.globals.update(range=_capped_range)
-    env.filters.update(reading_minutes=reading_minutes, smart=smarten_text)  # see _bind
+    env.filters.update(reading_minutes=reading_minutes)  # and the edition's own: _bind
     _bind(env, config)
     return env
 
