@@ -71,6 +71,17 @@ def slugify(title: str) -> str:
     return slug if SLUG_RE.match(slug) else ""
 
 
+def _file_in_the_way(root: Path, where: str) -> str:
+    """The first part of the folder path ``where`` (inside ``root``) that exists but is not a
+    folder, or "" when there is none."""
+    parts = where.split("/")
+    for depth in range(1, len(parts) + 1):
+        shown = "/".join(parts[:depth])
+        if os.path.lexists(root / shown) and not (root / shown).is_dir():
+            return shown
+    return ""
+
+
 def new_file(
     config: Config,
     kind: str,
@@ -159,6 +170,18 @@ def new_file(
                     None,
                     "symbolic link points outside the project; nothing was written",
                     f"make {where} a folder of the project",
+                )
+            ]
+        )
+    blocking = _file_in_the_way(config.root, where)
+    if blocking:
+        raise BuildError(
+            [
+                SiteError(
+                    blocking,
+                    None,
+                    "is a file, where a folder should be; nothing was written",
+                    f"rename or move that file; the new file goes in the folder {where}/",
                 )
             ]
         )

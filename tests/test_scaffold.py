@@ -1,3 +1,4 @@
+import shutil
 from datetime import date
 
 import pytest
@@ -49,6 +50,17 @@ def test_new_refuses_to_overwrite(tmp_path, run):
     assert result.code == 1
     assert "content/articles/the-first-article.md: already exists" in result.err
     assert target.read_text() == "mine"
+
+
+@pytest.mark.parametrize("blocking", ["content/es", "content/es/articles"])
+def test_new_names_a_file_that_stands_where_its_folder_should_be(tmp_path, run, blocking):
+    site = make_site(tmp_path / "site", "bilingual")
+    shutil.rmtree(site / blocking)
+    (site / blocking).write_text("mine")
+    result = run(site, "new", "article", "Hola", "--topic", "alpha", "--lang", "es")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert f"{blocking}: is a file, where a folder should be" in result.err, result.err
+    assert (site / blocking).read_text() == "mine"
 
 
 def test_new_rejects_unknown_topic(tmp_path, run):
