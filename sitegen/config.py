@@ -290,8 +290,10 @@ def _phone_check(value: Any) -> str | None:
 
 
 def _email_check(value: Any) -> str | None:
+    if isinstance(value, str) and value.lower().startswith("mailto:"):
+        return f"'{value}': write the address alone, without 'mailto:' (the page adds it)"
     if isinstance(value, str) and not re.fullmatch(
-        r"[^@\s\"'<>]+@[a-z0-9-]+(\.[a-z0-9-]+)+", value
+        r"[^@\s\"'<>:/?#]+@[a-z0-9-]+(\.[a-z0-9-]+)+", value
     ):
         return f"'{value}' is not an email address"
     return None
@@ -307,8 +309,8 @@ def _date_format_check(value: Any) -> str | None:
     problem = ""
     try:
         shown = format_date(date(2026, 11, 22), value, locale="en")
-        if "22" not in shown or "26" not in shown:
-            problem = f"22 November 2026 would read {shown!r}: no day or no year"
+        if value not in ("short", "medium", "long", "full"):
+            problem = _date_pattern_problem(value, shown)
     except (ValueError, KeyError, AttributeError) as exc:
         problem = str(exc)
     if problem:
@@ -316,17 +318,40 @@ def _date_format_check(value: Any) -> str | None:
     return None
 
 
+def _date_pattern_problem(pattern: str, shown: str) -> str:
+    """What a CLDR date pattern lacks for a page's dates (a day, a month and a full year, from
+    fields rather than quoted text), or ""."""
+    from babel.dates import tokenize_pattern
+
+    if pattern.replace("''", "").count("'") % 2:
+        return "a quote (') is not closed"
+    fields = dict(value for kind, value in tokenize_pattern(pattern) if kind == "field")
+    if "Y" in fields:
+        return (
+            "Y is the year of the week, which is not the date's year at the turn of a year: write y"
+        )
+    if "d" not in fields or not {"M", "L"} & fields.keys() or fields.get("y", 2) == 2:
+        return (
+            f"22 November 2026 would read {shown!r}: it needs a day (d), a month (M) and a full "
+            "year (y, not yy)"
+        )
+    return ""
+
+
 def _quotes_check(value: Any) -> str | None:
-    """Two punctuation marks: what straight double quotes become in the text ("&" would start
-    an HTML entity, so it is not one of them)."""
+    """Two quotation marks (or brackets, which Unicode files with them): what straight double
+    quotes become in the text. '""' keeps them straight."""
     if not isinstance(value, str):
         return None
     if len(value) != 2:
         return f"must be two characters, the opening mark then the closing one, not {value!r}"
-    wrong = [c for c in value if c == "&" or not unicodedata.category(c).startswith("P")]
+    wrong = [c for c in value if c not in "\"'" and unicodedata.category(c) not in QUOTE_KINDS]
     if wrong:
-        return f"must be two punctuation marks; {wrong[0]!r} is not one"
+        return f"must be two quotation marks; {wrong[0]!r} is not one"
     return None
+
+
+QUOTE_KINDS = ("Pi", "Pf", "Ps", "Pe")  # Unicode's initial, final, opening, closing punctuation
 
 
 def _words(value: Any) -> str | None:
@@ -840,11 +865,14 @@ def _languages(
             if ok:
                 help_lines.append(HelpLine(**checked))
         by_id: dict[str, dict[str, Any]] = {}
+        broken: set[str] = set()  # topics whose blocks have errors of their own
         for topic in values.get("topics") or []:
             checked, ok = _block("languages.topics", topics_seen, topic, TOPIC_SCHEMA, label, err)
             where = ("languages.topics", topics_seen)
             topics_seen += 1
             if not ok:
+                if isinstance(topic, dict) and isinstance(topic.get("id"), str):
+                    broken.add(topic["id"])
                 continue
             topic_id = checked["id"]
             if topic_id not in topic_ids:
@@ -865,7 +893,7 @@ def _languages(
                 by_id[topic_id] = checked
         if values.get("topics") is not None:
             for topic_id in topic_ids:
-                if topic_id not in by_id:
+                if topic_id not in by_id and topic_id not in broken:
                     err(
                         "languages",
                         index,
@@ -881,7 +909,7 @@ def _languages(
             "site.toml",
             _key_name,
             problems,
-            where=f" in [languages.quality]{label}",
+            where=" in [languages.quality]",  # and err's message adds the label
         )
         for problem in problems:
             err(

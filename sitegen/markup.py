@@ -366,7 +366,8 @@ def _flatten(
 ) -> list[Heading]:
     out: list[Heading] = []
     for token in tokens:
-        text = smarten(html.unescape(TAG_RE.sub("", token["name"])), quotes)
+        # the heading's own HTML, given the same quotes as in the body (never in its code)
+        text = html.unescape(TAG_RE.sub("", smarten(token["html"], quotes)))
         out.append(Heading(token["level"], prefix + renames.get(token["id"], token["id"]), text))
         out.extend(_flatten(token["children"], prefix, renames, quotes))
     return out

@@ -9,10 +9,12 @@ from typing import Any
 from urllib.parse import quote
 
 import nh3
+from markupsafe import Markup
 
 from . import urls
 from .document import Document
 from .model import Site
+from .typography import smarten_text
 
 SCHEMA_ORG = "https://schema.org"
 CITE_RE = re.compile(r'<sup class="cite"[^>]*>.*?</sup>', re.S)
@@ -78,7 +80,7 @@ class Structured:
     def _citation(self, source: Any) -> dict[str, Any]:
         item: dict[str, Any] = {
             "@type": "ScholarlyArticle",
-            "name": source.title,
+            "name": smarten_text(source.title, self.config.quotes),  # as the page shows it
             "author": source.authors,
             "datePublished": str(source.year),
         }
@@ -168,7 +170,9 @@ class Structured:
 
     def report_url(self, title: str, body: str) -> str:
         """A new issue about a page, its title and first words filled in (in the page's
-        language: the template gives them)."""
+        language: the template gives them, as HTML-safe text, whose characters the issue
+        wants rather than their escapes)."""
+        title, body = (t.unescape() if isinstance(t, Markup) else t for t in (title, body))
         return f"{self.config.repo_url}/issues/new?title={quote(title)}&body={quote(body)}"
 
     def globals(self) -> dict[str, Any]:

@@ -12,14 +12,26 @@ for Spanish, "„“" for German); single quotes and apostrophes become ‘ and 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 TAG = re.compile(r"(<[^>]*>)")
 VERBATIM = re.compile(r"<(/?)(code|pre|kbd|samp|script|style)\b", re.I)
-OPENING_CONTEXT = " \t\n([{\u2014\u2013\u2018\u201c-/"  # before these an ambiguous quote opens
+TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)")
+# After these an ambiguous quote opens: spaces (no-break ones too), dashes, slashes, Spanish's
+# inverted marks, and every opening bracket or quotation mark (Unicode's Ps and Pi).
+OPENING_CONTEXT = " \t\n-/¿¡"
+OPENING_CATEGORIES = ("Zs", "Pd", "Ps", "Pi")
+# Elements whose start or end begins a new run of text, so a quote right after one opens.
+BLOCKS = frozenset(
+    {
+        "address", "blockquote", "br", "caption", "dd", "details", "div", "dl", "dt",
+        "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "p",
+        "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
 
 DECADE = re.compile(r"\d\ds\b")
 MARKS = ("'", '"', "--", "...")
-BLOCK_STARTS = ("p>", "p ", "li", "h2", "h3", "h4", "td", "th", "br")
 REPLACEMENTS = (("---", "\u2014"), ("--", "\u2013"), ("...", "\u2026"))
 QUOTES = "\u201c\u201d"  # a language's double quotation marks, opening then closing: “ ”
 
@@ -31,19 +43,28 @@ def _text(text: str, before: str, quotes: str = QUOTES) -> str:
         return text
     out = []
     previous = before
-    # after these an ambiguous quote opens (German's closing mark is English's opening one)
-    opening = OPENING_CONTEXT.replace(quotes[1], "") + quotes[0]
     for index, char in enumerate(text):
+        if char in "\"'":
+            # after a no-break space, as the sanitizer writes it, too
+            opens = _opens_after(previous, quotes) or text.endswith("&nbsp;", 0, index)
         if char == '"':
-            char = quotes[0] if previous in opening or not previous else quotes[1]
+            char = quotes[0] if opens else quotes[1]
         elif char == "'":
-            opens = previous in opening or not previous
             if opens and DECADE.match(text, index + 1):  # '90s is an apostrophe
                 opens = False
             char = "\u2018" if opens else "\u2019"
         out.append(char)
         previous = char
     return "".join(out)
+
+
+def _opens_after(previous: str, quotes: str) -> bool:
+    """Whether a straight quote after the character ``previous`` ("" at the start) opens."""
+    if not previous or previous == quotes[0]:
+        return True
+    if previous == quotes[1]:  # German closes with the mark that opens elsewhere: “
+        return False
+    return previous in OPENING_CONTEXT or unicodedata.category(previous) in OPENING_CATEGORIES
 
 
 def smarten(fragment: str, quotes: str = QUOTES) -> str:
@@ -66,7 +87,7 @@ def _every_run(parts: list[str], quotes: str) -> None:
             match = VERBATIM.match(part)
             if match:
                 depth = max(0, depth + (-1 if match.group(1) else 1))
-            elif _starts_block(part):
+            elif _is_block(part):
                 before = " "  # a new block or line: a quote after it opens
             continue
         if part and depth == 0:
@@ -75,8 +96,9 @@ def _every_run(parts: list[str], quotes: str) -> None:
             before = parts[index][-1]
 
 
-def _starts_block(tag: str) -> bool:
-    return tag[1:3].lower() in BLOCK_STARTS
+def _is_block(tag: str) -> bool:
+    name = TAG_NAME.match(tag)
+    return name is not None and name.group(1).lower() in BLOCKS
 
 
 def smarten_text(text: str, quotes: str = QUOTES) -> str:

@@ -83,3 +83,16 @@ def test_duplicate_topic_id_is_refused(tmp_path):
 def test_boolean_is_not_accepted_as_a_number(tmp_path):
     text = VALID.replace("min_sources = 1", "min_sources = true")
     assert any("'min_sources' must be a whole number" in e for e in errors_for(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    ("email", "expected"),
+    [
+        ("mailto:jo@example.org", "write the address alone, without 'mailto:'"),
+        ("jo:x@example.org", "is not an email address"),
+        ("jo@example", "is not an email address"),
+    ],
+)
+def test_a_help_lines_email_is_an_address_alone(tmp_path, email, expected):
+    text = VALID.replace('contact = "Call 000"', f'contact = "Call 000"\nemail = "{email}"', 1)
+    assert any(expected in e for e in errors_for(tmp_path, text)), errors_for(tmp_path, text)

@@ -5,6 +5,7 @@ knows about: it proves no language is wired in)."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -550,10 +551,26 @@ def test_two_pages_of_a_language_cannot_share_a_url(run, tmp_path, old, new):
         ('name = "Español"', 'name = ""', "'name' must not be empty"),
         ('title = "Sitio de prueba"', 'title = "   "', "'title' must not be empty"),
         ('code = "es"', 'code = "es"\ndate_format = "\'\'"', "is not a date format"),
+        ('code = "es"', 'code = "es"\ndate_format = "\'22 26\'"', "it needs a day (d), a month"),
+        ('code = "es"', 'code = "es"\ndate_format = "d MMMM Y"', "Y is the year of the week"),
+        ('code = "es"', 'code = "es"\ndate_format = "dd/MM/yy"', "a full year (y, not yy)"),
+        ('code = "es"', 'code = "es"\ndate_format = "d MMMM y \'x"', "is not closed"),
+        ('code = "es"', 'code = "es"\ndate_format = "d \'de\' MMMM y"', None),
         ('code = "es"', 'code = "es"\nhelp = []', "'help' must have at least one entry"),
         ('readability = "szigriszt_pazos"', 'readability = "szigriszt_pazos"', None),
     ],
-    ids=["empty-name", "blank-title", "empty-date-format", "no-help-lines", "unchanged"],
+    ids=[
+        "empty-name",
+        "blank-title",
+        "empty-date-format",
+        "date-format-of-quoted-text",
+        "date-format-week-year",
+        "date-format-two-digit-year",
+        "date-format-open-quote",
+        "date-format-with-words",
+        "no-help-lines",
+        "unchanged",
+    ],
 )
 def test_a_language_needs_words_in_every_setting(run, tmp_path, old, new, expected):
     site = make_site(tmp_path / "site", "bilingual")
@@ -681,7 +698,11 @@ def test_a_translation_of_a_draft_is_a_warning(run, tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ('code = "es"', 'code = "es"\ndate_format = "{0}"', "no day or no year"),
+        (
+            'code = "es"',
+            'code = "es"\ndate_format = "{0}"',
+            "it needs a day (d), a month (M) and a full year",
+        ),
         ('articles = "articulos"', 'articles = "' + "a" * 300 + '"', "at most 80 characters"),
         ('slug = "alfa"', 'slug = "' + "a" * 300 + '"', "the limit is 80"),
     ],
@@ -908,9 +929,11 @@ def test_each_language_has_its_own_quotation_marks(trilingual):
     [
         ('"«"', "'quotes' must be two characters, the opening mark then the closing one"),
         ('"«»»"', "'quotes' must be two characters"),
-        ('"&»"', "'quotes' must be two punctuation marks; '&' is not one"),
-        ('"<>"', "'quotes' must be two punctuation marks; '<' is not one"),
-        ('"ab"', "'quotes' must be two punctuation marks; 'a' is not one"),
+        ('"&»"', "'quotes' must be two quotation marks; '&' is not one"),
+        ('"<>"', "'quotes' must be two quotation marks; '<' is not one"),
+        ('"ab"', "'quotes' must be two quotation marks; 'a' is not one"),
+        ('"%%"', "'quotes' must be two quotation marks; '%' is not one"),
+        ('"\u200b»"', "'quotes' must be two quotation marks; '\\u200b' is not one"),
         ("7", "'quotes' must be text"),
     ],
 )
@@ -923,3 +946,27 @@ def test_quotation_marks_that_cannot_be_are_refused_at_their_line(run, tmp_path,
     assert result.code == 1 and expected in result.err, result.err
     line = text[: text.index('name = "Español"')].count("\n") + 2
     assert f"site.toml:{line}: " in result.err, result.err
+
+
+def test_a_mistake_inside_a_language_block_is_reported_once(run, tmp_path):
+    """An unknown key in [languages.quality] names its block once; a broken
+    [[languages.topics]] block is not also reported as a topic with no words."""
+    site = make_site(tmp_path / "site", "trilingual")
+    toml = site / "site.toml"
+    text = toml.read_text()
+    text = text.replace(
+        'readability = "wiener_sachtextformel"', 'readability = "wiener_sachtextformel"\nbogus = 1'
+    )
+    toml.write_text(text.replace('title = "Thema Beta"', 'title = "Thema Beta"\nquotes = "«»"'))
+    result = run(site, "build")
+    assert result.code == 1, result.err
+    assert "unknown key 'bogus' in [languages.quality] in [[languages]] 'de'\n" in result.err
+    assert "unknown key 'quotes' in [[languages.topics]] in [[languages]] 'de'" in result.err
+    assert "has no words" not in result.err and "2 problems found" in result.err, result.err
+
+
+def test_source_titles_in_structured_data_have_the_languages_quotes(trilingual):
+    page = (trilingual / "de/artikel/erster-artikel/index.html").read_text()
+    blocks = [json.loads(b) for b in re.findall(r'ld\+json">(.*?)</script>', page, re.S)]
+    names = [c["name"] for b in blocks for c in b.get("citation", [])]
+    assert names == ["A „study“ of things"], names

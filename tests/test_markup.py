@@ -173,3 +173,13 @@ def test_narrowed_converters_match_one_with_everything_on_any_text(body):
         assert convert(body, 1, ("a", "b")) == narrowed
     finally:
         markup._markdown = original
+
+
+def test_a_headings_entry_reads_as_the_heading_with_quotes_in_its_text_not_its_code():
+    body = '## If a < b "then" > c\n\n## The &lt;code&gt; tag and `"code"`\n\ntext\n'
+    rendered = markup.convert(body, 1, quotes="«»")
+    assert [h.text for h in rendered.headings] == [
+        "If a < b «then» > c",
+        'The <code> tag and "code"',
+    ]
+    assert '<h2 id="if-a-b-then-c">If a &lt; b «then» &gt; c</h2>' in rendered.html

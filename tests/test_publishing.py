@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -9,12 +10,13 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from sitegen import pipeline
 
-from .conftest import REPO, make_site
+from .conftest import FIXTURES, REPO, make_site
 
 VNU = REPO / "node_modules/vnu-jar/build/dist/vnu.jar"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -242,3 +244,23 @@ def test_every_content_page_says_how_it_was_checked(built):
         assert not re.search(
             r"\.[A-Z]", re.sub(r"<[^>]+>", " ", text).split("Last reviewed")[-1][:300]
         )
+
+
+def test_report_a_problem_gives_the_issue_the_title_itself_not_its_escapes(tmp_path):
+    page = (FIXTURES / "valid/content/articles/first-article.md").read_text()
+    title = 'He said "hi" & <b>x</b>'
+    site = make_site(
+        tmp_path / "site",
+        files={
+            "content/articles/first-article.md": page.replace(
+                "title: The first article", f"title: '{title}'", 1
+            )
+        },
+    )
+    out = tmp_path / "out"
+    pipeline.build(site, out, search_index=False, repo=("https://github.com/u/fork/", "edits"))
+    article = (out / "articles/first-article/index.html").read_text()
+    href = html.unescape(re.search(r'href="([^"]*/issues/new\?[^"]*)"', article).group(1))
+    query = parse_qs(urlsplit(href).query)
+    assert query["title"] == ["Problem on: He said “hi” & <b>x</b>"], query
+    assert query["body"][0].startswith("Page: https://"), query

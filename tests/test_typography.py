@@ -36,3 +36,14 @@ def test_double_quotes_become_the_languages_own_marks():
     assert smarten("<p>\"Er sagte 'ja'\"</p>", "„“") == "<p>„Er sagte ‘ja’“</p>"
     assert smarten("<p>«'Hola'»</p>", "«»") == "<p>«‘Hola’»</p>"
     assert smarten_text('Un "título"', "«»") == "Un «título»"
+
+
+def test_a_quote_opens_after_any_block_edge_space_bracket_or_inverted_mark():
+    html = (
+        '<details><summary>"Sum"</summary>"detail"</details><dl><dt>"x"</dt><dd>"y"</dd></dl>'
+        '<p>1&nbsp;"nb" ¿"Qué"? ¡"Hola"! ("par") [“nested "inner"”]</p>'
+    )
+    assert smarten(html, "«»") == (
+        "<details><summary>«Sum»</summary>«detail»</details><dl><dt>«x»</dt><dd>«y»</dd></dl>"
+        "<p>1&nbsp;«nb» ¿«Qué»? ¡«Hola»! («par») [“nested «inner»”]</p>"
+    )
