@@ -475,6 +475,7 @@ class SizeBench:
     ) -> Run:
         if clean:
             reset(out)
+        out.parent.mkdir(parents=True, exist_ok=True)  # ours builds only into an existing folder
         env = child_env()
         if gen == "ours" and measurement in ("cold", "cold+search"):
             reset(self.dir / "sitegen" / ".sitegen-cache")
