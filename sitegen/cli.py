@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import __version__, pipeline
+from . import __version__, pipeline, signals
 from .errors import BuildError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -116,8 +116,10 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         if args.command is None:  # plain `build.py` means `build.py build` with its defaults
             args = _parser().parse_args([*(sys.argv[1:] if argv is None else argv), "build"])
-        with _terminate_as_interrupt():
-            return _run(args)
+        with _terminate_as_interrupt(), signals.keep_swallowed():
+            code = _run(args)
+            signals.raise_swallowed()  # one Python swallowed after the last check
+            return code
     except KeyboardInterrupt:  # anywhere: before, during or after the command's own work
         # True wherever it landed: the output is the previous site or the new one, whole.
         print("Interrupted; no half-built site was left behind.", file=sys.stderr)

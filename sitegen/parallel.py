@@ -6,9 +6,12 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
+
+from . import signals
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -48,14 +51,23 @@ def fork_map(fn: Callable[[Any, T], R], items: Sequence[T], state: Any) -> list[
     stride = count * 32
     _STATE = (fn, state, items, stride)
     gc.freeze()  # GC in the workers would otherwise touch, and so copy, every inherited object
+    pool = None
     try:
-        with multiprocessing.get_context("fork").Pool(count, initializer=_quiet_worker) as pool:
-            # Workers get only chunk numbers: pickling the items to send them cost more than
-            # working on them did.
-            parts = pool.map(_run_chunk, range(stride), chunksize=1)
+        # Interrupts wait while the workers start and while they are stopped: one landing
+        # there could leave a worker running, or one that never exits. They reach the parent
+        # only while it waits for results, and the workers take their own signals then.
+        with signals.deferred():
+            pool = multiprocessing.get_context("fork").Pool(count, initializer=_quiet_worker)
+        # Workers get only chunk numbers: pickling the items to send them cost more than
+        # working on them did.
+        parts = pool.map(_run_chunk, range(stride), chunksize=1)
     finally:
-        _STATE = None
-        gc.unfreeze()
+        with signals.deferred():
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+            _STATE = None
+            gc.unfreeze()
     results: list[R] = [None] * len(items)  # type: ignore[list-item]
     for offset, part in enumerate(parts):
         results[offset::stride] = part
@@ -63,11 +75,11 @@ def fork_map(fn: Callable[[Any, T], R], items: Sequence[T], state: Any) -> list[
 
 
 def _quiet_worker() -> None:
-    """Workers leave interrupts to the parent, which stops them; they die quietly on SIGTERM."""
-    import signal
-
+    """Workers leave interrupts to the parent, which stops them; they die quietly on SIGTERM.
+    (They start with both signals held back, as the parent held them while forking.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signals.let_through()
 
 
 def _run_chunk(offset: int) -> list[Any]:

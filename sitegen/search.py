@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import urls, write
+from . import signals, urls, write
 from .errors import BuildError, SiteError
 
 _running: set[subprocess.Popen] = set()  # indexers under way, so stop_all can end them
@@ -48,23 +48,24 @@ def index(folder: Path, records: Sequence[tuple[str, str]] = ()) -> None:
 
 def _run(folder: Path, output: Path) -> None:
     try:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "pagefind",
-                "--site",
-                str(folder),
-                "--output-path",
-                str(output),
-                "--silent",
-            ],  # fmt: skip
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,  # its own process group: stop_all ends the binary too
-        )
-        _running.add(proc)
+        with signals.deferred():  # started and noted together, so that an interrupt can stop it
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "pagefind",
+                    "--site",
+                    str(folder),
+                    "--output-path",
+                    str(output),
+                    "--silent",
+                ],  # fmt: skip
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                start_new_session=True,  # its own process group: stop_all ends the binary too
+            )
+            _running.add(proc)
         try:
             out, err = proc.communicate(timeout=600)
         except BaseException:  # too slow, or the build interrupted: it must not write on

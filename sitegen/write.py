@@ -14,13 +14,12 @@ import fcntl
 import os
 import re
 import shutil
-import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from . import files
+from . import files, signals
 from .errors import BuildError, SiteError
 
 TMP_PREFIX = ".sitegen-tmp-"
@@ -147,7 +146,7 @@ def locked(out: Path) -> Iterator[None]:
     try:
         # Inside the try: an interrupt held back while the lock was taken is raised as the
         # block ends, and the lock must then be given back too.
-        with _signals_deferred():
+        with signals.deferred():
             fd = _acquire(out, path)
             _held[key] = 1
         yield
@@ -163,7 +162,7 @@ def _release(key: str, path: Path, fd: int) -> None:
     closed = False
     while True:
         try:
-            with _signals_deferred():
+            with signals.deferred():
                 _held.pop(key, None)
                 with suppress(OSError):
                     os.unlink(path)
@@ -242,21 +241,6 @@ def failed(exc: OSError, out: Path, tmp: Path | None = None) -> BuildError:
     )
 
 
-@contextmanager
-def _signals_deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM until the block is done (they are delivered right after)."""
-    signals = {signal.SIGINT, signal.SIGTERM}
-    try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
-    except (AttributeError, ValueError, OSError):
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
 def clean_stale(out: Path) -> None:
     """Remove temporary folders that an earlier, killed build left beside ``out``: exactly the
     names its staging makes, never another output's (``_site-2``'s for ``_site``). Only the
@@ -295,7 +279,7 @@ def replace_file(target: Path, data: bytes, overwrite: bool = True) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = None
     try:
-        with _signals_deferred():  # mkstemp and noting its file happen together
+        with signals.deferred():  # mkstemp and noting its file happen together
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -307,7 +291,7 @@ def replace_file(target: Path, data: bytes, overwrite: bool = True) -> None:
             os.unlink(tmp)
     except BaseException:
         if tmp is not None:
-            with _signals_deferred():
+            with signals.deferred():
                 Path(tmp).unlink(missing_ok=True)
         raise
 
@@ -334,7 +318,7 @@ def staged(out: Path) -> Iterator[Path]:
         clean_stale(out)
         tmp = None
         try:
-            with _signals_deferred():  # mkdtemp and noting its folder happen together
+            with signals.deferred():  # mkdtemp and noting its folder happen together
                 tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{out.name}~", dir=out.parent))
             yield tmp
             put(tmp, MARKER, MARKER_TEXT)
@@ -342,14 +326,19 @@ def staged(out: Path) -> Iterator[Path]:
             check_owned(out, deep=False)  # something may have been put there meanwhile
         except BaseException as exc:
             if tmp is not None:
-                with _signals_deferred():
+                with signals.deferred():
                     shutil.rmtree(tmp, ignore_errors=True)
             if isinstance(exc, OSError):
                 raise failed(exc, out, tmp) from None
             raise
         # From here on an interrupt waits: the swap and the cleanup happen together or not at
-        # all.
-        with _signals_deferred():
+        # all. One that Python swallowed during the build stops it here.
+        with signals.deferred():
+            try:
+                signals.raise_swallowed()
+            except KeyboardInterrupt:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
             try:
                 _swap(tmp, out)
             except OSError as exc:

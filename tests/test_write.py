@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import multiprocessing
 import os
 import random
 import re
@@ -13,11 +14,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from sitegen import pipeline, write
+from sitegen import parallel, pipeline, render, signals, write
 
 from .conftest import REPO, make_site, require_root, tree_digest
 
@@ -572,44 +574,106 @@ def test_a_killed_build_leaves_the_previous_site_and_no_temporary_folders(tmp_pa
     assert untouched >= 1  # at least one signal landed mid-build
 
 
-def test_an_interrupt_held_back_by_any_guarded_step_leaves_nothing_behind(
-    tmp_path, run, monkeypatch
-):
+@pytest.mark.parametrize("workers", [False, True], ids=["one-process", "workers"])
+def test_an_interrupt_held_back_by_any_guarded_step_leaves_nothing_behind(tmp_path, workers):
     """A signal that arrives while a step holds interrupts back is raised the moment the step
     ends. Raise one at the end of each such step of a build in turn: every time, the previous
-    site stays whole and no lock, temporary folder or temporary file is left."""
+    site stays whole and no lock, temporary folder, temporary file or worker process is left.
+    With workers, the steps that start and stop them are tried too, in a process of its own:
+    builds fork only while no other thread runs, and this one has the test session's."""
+    site = big_site(tmp_path) if workers else make_site(tmp_path / "site")
+    if not workers:
+        assert interrupt_every_guarded_step(site, tmp_path) >= 2
+        return
+    script = (
+        "import sys; from tests.test_write import interrupt_every_guarded_step as f; "
+        f"sys.exit(0 if f({str(site)!r}, {str(tmp_path)!r}, workers=True) >= 5 else 1)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=240
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def interrupt_every_guarded_step(site: Path | str, tmp: Path | str, workers: bool = False) -> int:
+    """The test above, for a site and its temporary folder: how many steps were interrupted
+    before the new site was swapped in."""
+    from sitegen.cli import main
+
+    site, tmp = Path(site), Path(tmp)
+    assert parallel.can_fork() or not workers  # else no worker would start
+    out = tmp / "out"
+    build = ["--root", str(site), "build", "--out", str(out)]
+    assert main(build) == 0
+    before = tree_digest(out)
+    page = site / "content/articles/first-article.md"
+    page.write_text(page.read_text() + "\nOne more line.\n")
+    real = signals.deferred
+    steps = 0
+    try:
+        for n in range(1, 100):
+            ends = 0
+
+            @contextlib.contextmanager
+            def deferred(n: int = n) -> Iterator[None]:
+                nonlocal ends
+                with real():
+                    yield
+                ends += 1
+                if ends == n:
+                    raise KeyboardInterrupt
+
+            signals.deferred = deferred
+            code = main(build)
+            left = [p.name for p in tmp.rglob("*") if p.name.startswith((".sitegen-tmp", ".tmp-"))]
+            assert left == []
+            assert write._held == {}
+            assert multiprocessing.active_children() == []
+            if ends < n:  # the build had fewer guarded steps than n: it ran to the end
+                assert code == 0
+                break
+            assert code != 0 or tree_digest(out) != before
+            if tree_digest(out) != before:  # interrupted after the swap: the new site, whole
+                assert (out / "pagefind/pagefind.js").is_file()
+                break
+            steps += 1
+    finally:
+        signals.deferred = real
+    return steps
+
+
+class _SwallowedInterrupt:
+    """Deleting one raises KeyboardInterrupt where Python can only report it, as a signal that
+    lands in one of Python's own callbacks (the end of an import, a weak reference) is."""
+
+    def __del__(self) -> None:
+        raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("stage", ["parse", "render"])
+def test_an_interrupt_python_swallows_still_stops_the_build_before_the_swap(
+    tmp_path, run, monkeypatch, stage
+):
     site = make_site(tmp_path / "site")
     out = tmp_path / "out"
     assert run(site, "build", "--out", str(out)).code == 0
     before = tree_digest(out)
-    (site / "content/articles/first-article.md").write_text(
-        (site / "content/articles/first-article.md").read_text() + "\nOne more line.\n"
-    )
-    real = write._signals_deferred
-    steps = 0
-    for n in range(1, 100):
-        ends = 0
+    page = site / "content/articles/first-article.md"
+    page.write_text(page.read_text() + "\nOne more line.\n")
+    module, name = {"parse": (pipeline.content, "load_all"), "render": (render, "write_pages")}[
+        stage
+    ]
+    real = getattr(module, name)
 
-        @contextlib.contextmanager
-        def deferred(n=n):
-            nonlocal ends
-            with real():
-                yield
-            ends += 1
-            if ends == n:
-                raise KeyboardInterrupt
+    def interrupted(*args, **kwargs):
+        _SwallowedInterrupt()  # made and dropped at once: its __del__ raises
+        return real(*args, **kwargs)
 
-        monkeypatch.setattr(write, "_signals_deferred", deferred)
-        result = run(site, "build", "--out", str(out))
-        left = [p.name for p in tmp_path.rglob("*") if p.name.startswith((".sitegen-tmp", ".tmp-"))]
-        assert left == []
-        assert write._held == {}
-        if ends < n:  # the build had fewer guarded steps than n: it ran to the end
-            assert result.code == 0
-            break
-        assert result.code != 0 or tree_digest(out) != before
-        if tree_digest(out) != before:  # interrupted after the swap: the new site, whole
-            assert (out / "pagefind/pagefind.js").is_file()
-            break
-        steps += 1
-    assert steps >= 2
+    monkeypatch.setattr(module, name, interrupted)
+    result = run(site, "build", "--out", str(out))
+    assert result.code == 130 and "Traceback" not in result.err, result.err
+    assert "Interrupted; no half-built site was left behind." in result.err
+    assert tree_digest(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".sitegen-tmp")] == []
+    monkeypatch.undo()
+    assert run(site, "build", "--out", str(out)).code == 0  # nothing kept for the next build
