@@ -49,7 +49,7 @@ def fork_map(fn: Callable[[Any, T], R], items: Sequence[T], state: Any) -> list[
     # so neither waits long for the other at the end (8 chunks left one core idle for up to a
     # quarter of a second at 1,000 articles).
     stride = count * 32
-    _STATE = (fn, state, items, stride)
+    _STATE = (fn, state, items, stride, os.getpid())
     gc.freeze()  # GC in the workers would otherwise touch, and so copy, every inherited object
     pool = None
     try:
@@ -84,5 +84,8 @@ def _quiet_worker() -> None:
 
 def _run_chunk(offset: int) -> list[Any]:
     """Every ``stride``-th item from ``offset``: interleaved, so long and short items mix."""
-    fn, state, items, stride = _STATE
-    return [fn(state, item) for item in items[offset::stride]]
+    fn, state, items, stride, parent = _STATE
+    results = [fn(state, item) for item in items[offset::stride]]
+    if os.getppid() != parent:  # the parent was killed (kill -9): nobody waits for these
+        os._exit(1)  # quietly, rather than print a broken pipe's traceback to its terminal
+    return results

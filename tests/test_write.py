@@ -677,3 +677,33 @@ def test_an_interrupt_python_swallows_still_stops_the_build_before_the_swap(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".sitegen-tmp")] == []
     monkeypatch.undo()
     assert run(site, "build", "--out", str(out)).code == 0  # nothing kept for the next build
+
+
+def test_workers_of_a_build_killed_with_sigkill_end_quietly(tmp_path):
+    """kill -9 gives the build no chance to stop its workers: they finish their chunk, find
+    their parent gone and end without a word (no broken-pipe traceback in the terminal), and the
+    next build cleans up and succeeds."""
+    site = big_site(tmp_path)
+    out = tmp_path / "out"
+    cmd = [sys.executable, str(REPO / "build.py"), "--root", str(site), "build", "--out", str(out)]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+    before = tree_digest(out)
+    (site / "content/articles/filler-0.md").write_text(
+        (site / "content/articles/filler-0.md").read_text() + "\nChanged.\n"
+    )
+    for delay in (0.0, 0.02, 0.05, 0.1):  # after the workers start: mid-chunk, most likely
+        proc = subprocess.Popen(
+            [*cmd, "--no-search"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and not children.read_text().split():  # until workers run
+            assert time.monotonic() < deadline, "the build never started its workers"
+            time.sleep(0.002)
+        time.sleep(delay)
+        proc.kill()
+        _, err = proc.communicate(timeout=60)  # once every worker has let go of the pipe
+        assert "Traceback" not in err and "Error" not in err, err
+    assert tree_digest(out) == before or (out / "articles/filler-0/index.html").is_file()
+    assert subprocess.run(cmd, capture_output=True, timeout=120).returncode == 0
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".sitegen-tmp")] == []
