@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import __version__, pipeline, signals
+from . import __version__, pipeline, signals, write
 from .errors import BuildError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -121,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             signals.raise_swallowed()  # one Python swallowed after the last check
             return code
     except KeyboardInterrupt:  # anywhere: before, during or after the command's own work
+        write.remove_unfinished()  # a second interrupt may have cut a build's cleanup short
         # True wherever it landed: the output is the previous site or the new one, whole.
         print("Interrupted; no half-built site was left behind.", file=sys.stderr)
         return 130
@@ -130,19 +131,28 @@ def main(argv: list[str] | None = None) -> int:
 def _terminate_as_interrupt() -> Iterator[None]:
     """SIGTERM (sent by a service manager or `kill`) cleans up as Ctrl-C does: the temporary
     folder goes, a search indexer is stopped, the previous site stays."""
+    first: list[int] = []
+
+    def interrupt(signum: int, frame: object) -> None:
+        """The first interrupt stops the command; a later one (even one that arrived with it)
+        is held until the process ends, so that it cannot cut the cleanup short: stopping the
+        workers, removing the staging folder."""
+        if first:
+            return
+        first.append(signum)
+        signals.hold()
+        raise KeyboardInterrupt
+
     try:
-        previous = signal.signal(signal.SIGTERM, _interrupt)
+        previous = {sig: signal.signal(sig, interrupt) for sig in signals.SIGNALS}
     except ValueError:  # not the main thread (a test calling main()): signals are not ours
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _run(args: argparse.Namespace) -> int:

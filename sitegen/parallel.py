@@ -6,9 +6,11 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from typing import Any, TypeVar
 
 from . import signals
@@ -40,52 +42,105 @@ def can_fork() -> bool:
 
 def fork_map(fn: Callable[[Any, T], R], items: Sequence[T], state: Any) -> list[R]:
     """``[fn(state, item) for item in items]``, in order; on all cores when there are enough
-    items and forking is safe (see can_fork), otherwise in this process."""
+    items and forking is safe (see can_fork), otherwise in this process.
+
+    Plain forked processes and pipes, no shared lock: a worker that a signal kills can leave
+    nothing locked that the parent then waits on (multiprocessing.Pool's terminate can wait
+    forever for a lock a killed worker held)."""
     if len(items) < MIN_ITEMS or not can_fork():
         return [fn(state, item) for item in items]
     global _STATE
     count = workers()
-    # Many small chunks, handed out one at a time: a worker that finishes early takes the next,
-    # so neither waits long for the other at the end (8 chunks left one core idle for up to a
-    # quarter of a second at 1,000 articles).
-    stride = count * 32
-    _STATE = (fn, state, items, stride, os.getpid())
+    # Many small chunks, each taken by whichever worker is free: neither waits long for the
+    # other at the end (8 chunks left one core idle for up to a quarter of a second at 1,000
+    # articles). Chunk numbers are single bytes in a pipe, which the workers read one at a time.
+    stride = min(count * 32, 255)
+    _STATE = (fn, state, items, stride)
     gc.freeze()  # GC in the workers would otherwise touch, and so copy, every inherited object
-    pool = None
+    children: list[tuple[int, int]] = []  # (pid, the pipe its results come through)
     try:
-        # Interrupts wait while the workers start and while they are stopped: one landing
-        # there could leave a worker running, or one that never exits. They reach the parent
-        # only while it waits for results, and the workers take their own signals then.
+        # Interrupts wait while the workers start and while they are stopped; they reach the
+        # parent only while it waits for results.
         with signals.deferred():
-            pool = multiprocessing.get_context("fork").Pool(count, initializer=_quiet_worker)
-        # Workers get only chunk numbers: pickling the items to send them cost more than
-        # working on them did.
-        parts = pool.map(_run_chunk, range(stride), chunksize=1)
+            chunks_in, chunks_out = os.pipe()
+            os.write(chunks_out, bytes(range(stride)))
+            os.close(chunks_out)  # once the workers have taken every byte, they read the end
+            try:
+                for _ in range(count):
+                    children.append(_start_worker(chunks_in))
+            finally:
+                os.close(chunks_in)
+        parts: dict[int, list[Any]] = {}
+        for pid, results in children:
+            parts.update(_results_of(pid, results))
     finally:
         with signals.deferred():
-            if pool is not None:
-                pool.terminate()
-                pool.join()
+            for pid, results in children:
+                _stop(pid, results)
             _STATE = None
             gc.unfreeze()
-    results: list[R] = [None] * len(items)  # type: ignore[list-item]
-    for offset, part in enumerate(parts):
-        results[offset::stride] = part
-    return results
+    merged: list[R] = [None] * len(items)  # type: ignore[list-item]
+    for offset, part in parts.items():
+        merged[offset::stride] = part
+    return merged
 
 
-def _quiet_worker() -> None:
-    """Workers leave interrupts to the parent, which stops them; they die quietly on SIGTERM.
-    (They start with both signals held back, as the parent held them while forking.)"""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signals.let_through()
+def _start_worker(chunks: int) -> tuple[int, int]:
+    results_in, results_out = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: it never returns from here
+        os.close(results_in)
+        _work(chunks, results_out)
+    os.close(results_out)
+    return pid, results_in
 
 
-def _run_chunk(offset: int) -> list[Any]:
-    """Every ``stride``-th item from ``offset``: interleaved, so long and short items mix."""
-    fn, state, items, stride, parent = _STATE
-    results = [fn(state, item) for item in items[offset::stride]]
-    if os.getppid() != parent:  # the parent was killed (kill -9): nobody waits for these
-        os._exit(1)  # quietly, rather than print a broken pipe's traceback to its terminal
-    return results
+def _work(chunks: int, out: int) -> None:
+    """A worker's life: take chunk numbers until there are none left, send every result back
+    pickled, and end without running the parent's exit handlers."""
+    code = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's stop ends it quietly
+        signals.let_through()  # held back while the parent forked
+        fn, state, items, stride = _STATE
+        done: dict[int, list[Any]] = {}
+        while taken := os.read(chunks, 1):
+            offset = taken[0]
+            done[offset] = [fn(state, item) for item in items[offset::stride]]
+        try:
+            data = pickle.dumps((True, done), pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # a result that cannot be pickled
+            data = pickle.dumps((False, RuntimeError(f"a worker's result: {exc}")))
+        with open(out, "wb", closefd=True) as pipe:
+            pipe.write(data)
+        code = 0
+    except BaseException as exc:  # a bug in fn: the parent raises it
+        with suppress(BaseException), open(out, "wb", closefd=True) as pipe:
+            pipe.write(pickle.dumps((False, exc)))
+    finally:
+        os._exit(code)  # a forked worker must not run the parent's atexit handlers
+
+
+def _results_of(pid: int, results: int) -> dict[int, list[Any]]:
+    """What worker ``pid`` sent; raise what it raised, or an interrupt if a signal ended it."""
+    with open(results, "rb", closefd=False) as pipe:
+        data = pipe.read()
+    if data:
+        ok, value = pickle.loads(data)
+        if ok:
+            return value
+        raise value
+    # It ended without a word: a signal killed it (the same Ctrl-C or stop that reaches this
+    # process, as a terminal or service manager sends it to the whole group).
+    raise KeyboardInterrupt
+
+
+def _stop(pid: int, results: int) -> None:
+    """End worker ``pid`` if it still runs, reap it and close its pipe."""
+    with suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    with suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+    with suppress(OSError):
+        os.close(results)

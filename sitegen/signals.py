@@ -14,7 +14,7 @@ from __future__ import annotations
 import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 SIGNALS = {signal.SIGINT, signal.SIGTERM}
 _swallowed: list[BaseException] = []
@@ -32,6 +32,12 @@ def deferred() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def hold() -> None:
+    """Hold SIGINT and SIGTERM from now on (for the rest of the process)."""
+    with suppress(AttributeError, ValueError, OSError):
+        signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
 
 
 def let_through() -> None:

@@ -320,6 +320,7 @@ def staged(out: Path) -> Iterator[Path]:
         try:
             with signals.deferred():  # mkdtemp and noting its folder happen together
                 tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{out.name}~", dir=out.parent))
+                _staging.add(tmp)
             yield tmp
             put(tmp, MARKER, MARKER_TEXT)
             os.chmod(tmp, 0o755)
@@ -328,6 +329,7 @@ def staged(out: Path) -> Iterator[Path]:
             if tmp is not None:
                 with signals.deferred():
                     shutil.rmtree(tmp, ignore_errors=True)
+                    _staging.discard(tmp)
             if isinstance(exc, OSError):
                 raise failed(exc, out, tmp) from None
             raise
@@ -336,15 +338,29 @@ def staged(out: Path) -> Iterator[Path]:
         with signals.deferred():
             try:
                 signals.raise_swallowed()
-            except KeyboardInterrupt:
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
-            try:
                 _swap(tmp, out)
-            except OSError as exc:
+            except BaseException as exc:
                 shutil.rmtree(tmp, ignore_errors=True)
-                raise failed(exc, out) from None
+                _staging.discard(tmp)
+                if isinstance(exc, OSError):
+                    raise failed(exc, out) from None
+                raise
             shutil.rmtree(tmp, ignore_errors=True)  # now the previous site, if there was one
+            _staging.discard(tmp)
+
+
+# Staging folders this process made and has not yet removed or swapped in. A second interrupt
+# can cut a staged block's own cleanup short; the command line then calls remove_unfinished.
+_staging: set[Path] = set()
+
+
+def remove_unfinished() -> None:
+    """Remove every staging folder this process left unfinished (only its own: each was made
+    by this process, with a name no other build uses)."""
+    with signals.deferred():
+        for tmp in list(_staging):
+            shutil.rmtree(tmp, ignore_errors=True)
+            _staging.discard(tmp)
 
 
 def _swap(tmp: Path, out: Path) -> None:

@@ -707,3 +707,31 @@ def test_workers_of_a_build_killed_with_sigkill_end_quietly(tmp_path):
     assert tree_digest(out) == before or (out / "articles/filler-0/index.html").is_file()
     assert subprocess.run(cmd, capture_output=True, timeout=120).returncode == 0
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".sitegen-tmp")] == []
+
+
+def test_two_signals_at_once_leave_no_worker_and_no_staging_folder(tmp_path):
+    """Ctrl-C and a stop arriving together (or Ctrl-C twice): the second must not cut the first
+    one's cleanup short, which would leave workers writing into a staging folder."""
+    site = big_site(tmp_path)
+    out = tmp_path / "out"
+    cmd = [sys.executable, str(REPO / "build.py"), "--root", str(site), "build", "--out", str(out)]
+    cmd += ["--no-search"]
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+    duration = time.perf_counter() - started
+    article = site / "content/articles/filler-0.md"
+    original = article.read_text()
+    for k in range(10):
+        article.write_text(original.replace("Filler 0", f"Changed {k}"))
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        )
+        wait_until_started(proc)
+        time.sleep(duration * k / 10)
+        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+        assert "Traceback" not in err and "Exception ignored" not in err, err
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".sitegen-tmp")] == []
+        left = subprocess.run(["ps", "-o", "pid=", "-g", str(proc.pid)], capture_output=True)
+        assert left.stdout.split() == [], "a worker outlived the build"
