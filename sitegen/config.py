@@ -926,6 +926,7 @@ def _languages(
             continue
         if problems or len(by_id) != len(topic_ids):
             continue
+        quotes = values.get("quotes") or QUOTES
         found.append(
             (
                 Language(
@@ -935,10 +936,10 @@ def _languages(
                     description=values["description"],
                     disclaimer=values["disclaimer"].strip(),
                     help=tuple(help_lines),
-                    topics=_topics([by_id[t] for t in topic_ids], values.get("quotes") or QUOTES),
+                    topics=_topics([by_id[t] for t in topic_ids], quotes),
                     segments=tuple(sorted(segments.items())),
                     date_format=values.get("date_format") or "long",
-                    quotes=values.get("quotes") or QUOTES,
+                    quotes=quotes,
                 ),
                 overrides,
             )

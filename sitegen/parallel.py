@@ -105,19 +105,20 @@ def _work(chunks: int, out: int) -> None:
         signals.let_through()  # held back while the parent forked
         fn, state, items, stride = _STATE
         done: dict[int, list[Any]] = {}
-        while taken := os.read(chunks, 1):
-            offset = taken[0]
-            done[offset] = [fn(state, item) for item in items[offset::stride]]
         try:
-            data = pickle.dumps((True, done), pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # a result that cannot be pickled
-            data = pickle.dumps((False, RuntimeError(f"a worker's result: {exc}")))
+            while taken := os.read(chunks, 1):
+                offset = taken[0]
+                done[offset] = [fn(state, item) for item in items[offset::stride]]
+            outcome: tuple[bool, Any] = (True, done)
+        except BaseException as exc:  # a bug in fn: the parent raises it
+            outcome = (False, exc)
+        try:
+            data = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # a result or an error that cannot be pickled
+            data = pickle.dumps((False, RuntimeError(f"a worker's {outcome[1]!r}: {exc}")))
         with open(out, "wb", closefd=True) as pipe:
-            pipe.write(data)
+            pipe.write(data)  # a parent killed with kill -9 is gone: nothing to tell, quietly
         code = 0
-    except BaseException as exc:  # a bug in fn: the parent raises it
-        with suppress(BaseException), open(out, "wb", closefd=True) as pipe:
-            pipe.write(pickle.dumps((False, exc)))
     finally:
         os._exit(code)  # a forked worker must not run the parent's atexit handlers
 

@@ -61,3 +61,44 @@ def _collector_on(state: None, item: int) -> bool:
 
 def test_workers_collect_cycles():
     assert all(parallel.fork_map(_collector_on, list(range(500)), None))
+
+
+ERRORS = """
+import threading
+from sitegen import parallel
+
+parallel.workers = lambda: 2
+
+def fails(state, item):
+    if item == 77:
+        raise ValueError("item 77")
+    return item
+
+def fails_oddly(state, item):
+    if item == 77:
+        error = ValueError("item 77")
+        error.lock = threading.Lock()  # cannot be pickled back to the parent
+        raise error
+    return item
+
+for fn in (fails, fails_oddly):
+    try:
+        parallel.fork_map(fn, list(range(500)), None)
+    except KeyboardInterrupt:
+        print("interrupt")
+    except Exception as exc:
+        print(type(exc).__name__, "item 77" in str(exc))
+"""
+
+
+def test_an_error_in_a_worker_is_raised_in_the_parent_never_taken_for_an_interrupt():
+    """In a fresh process (a test run may have other threads, and then nothing forks)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", ERRORS], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.split("\n")[:2] == ["ValueError True", "RuntimeError True"], (
+        result.stdout + result.stderr
+    )
