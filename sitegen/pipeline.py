@@ -101,6 +101,7 @@ def build_unless_current(
     options = (base_url, drafts, search_index, repo)
     fingerprint = uptodate.inputs_hash(root, options)  # before anything is read
     if uptodate.is_current(root, target, fingerprint):
+        write.clean_stale_unless_busy(target)  # what a killed build left, even so
         return None, target
     loaded = build_into(root, target, base_url, drafts, search_index, repo=repo)
     uptodate.remember(root, target, fingerprint)

@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,27 +19,32 @@ from . import signals, urls, write
 from .errors import BuildError, SiteError
 
 _running: set[subprocess.Popen] = set()  # indexers under way, so stop_all can end them
+_starting = threading.Lock()  # an indexer is started and noted, or stopped, never in between
 
 
 def stop_all() -> None:
     """End every indexer this process started, with its children (the preview server calls this
     as it stops, so no index goes on being written into a folder after the server is gone)."""
-    for proc in list(_running):
-        with contextlib.suppress(OSError):
-            os.killpg(proc.pid, signal.SIGKILL)
+    with _starting:
+        for proc in list(_running):
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
 
 
-def index(folder: Path, records: Sequence[tuple[str, str]] = ()) -> None:
+def index(
+    folder: Path, records: Sequence[tuple[str, str]] = (), stop: threading.Event | None = None
+) -> None:
     """Index every page with ``data-pagefind-body`` under ``folder``, and each of ``records``
     (file name, HTML): a page written only for the search, such as one FAQ answer, which is
     removed again afterwards. The new index is written beside the old one and then takes its
-    place, so a rebuild never leaves stale fragments behind. Raise BuildError on failure."""
+    place, so a rebuild never leaves stale fragments behind. Raise BuildError on failure, and
+    when ``stop`` is set before the indexer starts (stop_all ends one that has started)."""
     extra = folder / urls.SEARCH_RECORDS
     fresh = folder / f".{urls.search_index_folder()}-new"
     try:
         for name, html in records:
             write.put(folder, f"{urls.SEARCH_RECORDS}/{name}", html)
-        _run(folder, fresh)
+        _run(folder, fresh, stop)
         verify(fresh)
         write.replace_folder(fresh, folder / urls.search_index_folder())
     finally:
@@ -46,9 +52,12 @@ def index(folder: Path, records: Sequence[tuple[str, str]] = ()) -> None:
         shutil.rmtree(fresh, ignore_errors=True)
 
 
-def _run(folder: Path, output: Path) -> None:
+def _run(folder: Path, output: Path, stop: threading.Event | None = None) -> None:
     try:
-        with signals.deferred():  # started and noted together, so that an interrupt can stop it
+        # Started and noted together, so that an interrupt or stop_all can always end it.
+        with signals.deferred(), _starting:
+            if stop is not None and stop.is_set():
+                raise BuildError([SiteError("pagefind", None, "search indexing stopped", "")])
             proc = subprocess.Popen(
                 [
                     sys.executable,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from . import files, urls, write
+from . import files, signals, urls, write
 from .errors import BuildError
 from .incremental import Builder
 
@@ -313,21 +313,27 @@ class SearchIndexer:
         self.out = out
         self.say = say
         self.wanted = threading.Event()
-        self.started = False
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
         self.records: list[tuple[str, str]] = []  # the search-only pages of the latest build
 
     def request(self, records: list[tuple[str, str]]) -> None:
         self.records = records
-        if not self.started:  # after the first build, which forks best with no thread running
-            self.started = True
-            threading.Thread(target=self._loop, daemon=True).start()
+        if self.thread is None:  # after the first build, which forks best with no thread running
+            self.thread = threading.Thread(target=self._loop, daemon=True)
+            self.thread.start()
         self.wanted.set()
 
     def stop(self) -> None:
-        """End an index under way, so none is written after the server has gone."""
+        """End an index under way and wait until its records and unfinished index are removed,
+        so nothing of it is left in the output, or written there, after the server has gone."""
         from . import search
 
-        search.stop_all()
+        self.stopping.set()  # no new index starts
+        self.wanted.set()  # the loop wakes, and ends
+        search.stop_all()  # one under way ends
+        if self.thread is not None:
+            self.thread.join(timeout=60)  # while it cleans up (bounded: it may be mid-write)
 
     def _loop(self) -> None:
         from . import search
@@ -335,14 +341,19 @@ class SearchIndexer:
         while True:
             self.wanted.wait()
             self.wanted.clear()
+            if self.stopping.is_set():
+                return
             if not (self.out / write.MARKER).is_file():
                 continue  # the output was removed or replaced meanwhile: not ours to index
             try:
-                search.index(self.out, self.records)
-            except BuildError as exc:
-                self.say(str(exc))
-            except OSError as exc:  # the output was replaced while Pagefind wrote into it
-                self.say(f"search index not updated: {exc}")
+                search.index(self.out, self.records, self.stopping)
+            except (BuildError, OSError) as exc:  # OSError: the output replaced meanwhile
+                if not self.stopping.is_set():  # stopped: no failure to report
+                    self.say(
+                        str(exc)
+                        if isinstance(exc, BuildError)
+                        else f"search index not updated: {exc}"
+                    )
 
 
 def rebuilder(
@@ -400,17 +411,24 @@ def run(
     state = State(builder.out, base_path)
     indexer = SearchIndexer(builder.out, say) if search else None
     rebuild = rebuilder(builder, state, say, indexer.request if indexer else None)
-    rebuild()
-    server = PreviewServer((host, port), make_handler(state, host))
     stop, ready, wanted = threading.Event(), threading.Event(), threading.Event()
-    # Watchers only ask; the rebuilds run here, in the main thread, where a template that runs
-    # too long can be stopped by a timer signal (see render.time_limit).
-    watcher = threading.Thread(target=watch, args=(root, wanted.set, stop, ready), daemon=True)
-    watcher.start()
-    ready.wait(timeout=10)  # so that a save right after this line is seen
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    say(f"Previewing at http://{host}:{server.server_address[1]}{base_path} (Ctrl-C to stop)")
+    server: PreviewServer | None = None
+    serving = False
+    # Everything after the first build is inside the try, so that an interrupt at any moment
+    # (say, right after the address is printed) still stops the search indexer the first
+    # build started, and waits for it to clean up.
     try:
+        rebuild()
+        server = PreviewServer((host, port), make_handler(state, host))
+        # Watchers only ask; the rebuilds run here, in the main thread, where a template that
+        # runs too long can be stopped by a timer signal (see render.time_limit).
+        watcher = threading.Thread(target=watch, args=(root, wanted.set, stop, ready), daemon=True)
+        watcher.start()
+        ready.wait(timeout=10)  # so that a save right after this line is seen
+        with signals.deferred():  # started and noted together
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            serving = True
+        say(f"Previewing at http://{host}:{server.server_address[1]}{base_path} (Ctrl-C to stop)")
         while True:
             # Wait in short steps: a SIGTERM that the kernel hands to another thread (the
             # watcher's, say) does not wake a wait without a timeout, and Python runs the
@@ -423,5 +441,7 @@ def run(
         stop.set()
         if indexer:
             indexer.stop()
-        server.shutdown()
-        server.server_close()
+        if server is not None:
+            if serving:  # shutdown() waits for serve_forever, which must have been started
+                server.shutdown()
+            server.server_close()

@@ -253,6 +253,13 @@ def clean_stale(out: Path) -> None:
                 shutil.rmtree(stale, ignore_errors=True)
 
 
+def clean_stale_unless_busy(out: Path) -> None:
+    """clean_stale, when no other build holds the output's lock (one that does is writing: it
+    cleans up itself, and its own staging folder must stay)."""
+    with suppress(BuildError), locked(out):
+        clean_stale(out)
+
+
 def put(folder: Path, rel: str, data: str | bytes) -> None:
     """Write one output file at ``rel`` (a relative POSIX path) inside ``folder``."""
     parts = rel.split("/")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -381,3 +382,41 @@ def test_server_stays_up_under_200_concurrent_clients(server):
     assert results.count(-1) == 0
     assert set(results) <= {200, 404}
     assert raw_get(server, "/")[0] == 200  # still serving afterwards
+
+
+# --- stopping while the search index is written ------------------------------------------------
+
+
+def _index_work_left(out: Path) -> list[str]:
+    """What a re-index leaves in the live output until it finishes: its records and the new
+    index it writes beside the old one."""
+    return sorted(p.name for p in out.iterdir() if p.name in ("search-records", ".pagefind-new"))
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("moment", ["queued", "records written", "index being written"])
+def test_stopping_during_a_search_reindex_leaves_nothing_of_it(tmp_path, signum, moment):
+    site = make_site(tmp_path / "site")
+    for i in range(120):  # enough pages that the index takes a moment to write
+        (site / f"content/articles/extra-{i}.md").write_text(
+            f"---\ntitle: Extra {i}\nsummary: One of many.\ntopics: [alpha]\n"
+            f"published: 2025-01-01\n---\nWords about trust, page {i}.\n"
+        )
+    out = site / "_site"
+    proc, port = start_serve(site)  # the first index is asked for as the server starts
+    try:
+        if moment != "queued":
+            wanted = "search-records" if moment == "records written" else ".pagefind-new"
+            deadline = time.monotonic() + 60
+            while wanted not in _index_work_left(out):
+                assert time.monotonic() < deadline, f"{wanted} never appeared"
+                assert proc.poll() is None
+        proc.send_signal(signum)
+        said, _ = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert _index_work_left(out) == [], said
+    deadline = time.monotonic() + 15  # killed children may take a moment to be reaped
+    while left := [p for p in Path("/proc").glob("[0-9]*") if str(site) in _cmdline(p)]:
+        assert time.monotonic() < deadline, [_cmdline(p) for p in left]
+        time.sleep(0.1)

@@ -378,10 +378,11 @@ def test_builds_racing_into_one_folder_never_break_each_other(tmp_path):
         assert not list(tmp_path.glob(".sitegen-tmp-*"))
 
 
-def test_the_next_build_removes_what_a_killed_one_left(tmp_path, run):
+@pytest.mark.parametrize("up_to_date", [False, True])
+def test_the_next_build_removes_what_a_killed_one_left(tmp_path, run, up_to_date):
     site = make_site(tmp_path / "site")
     out = tmp_path / "out"
-    built(site, out)
+    assert run(site, "build", "--out", str(out), "--no-search").code == 0
     for stale in (".sitegen-tmp-out~abc12345", ".sitegen-tmp-out~abc12345.old"):
         (tmp_path / stale / "articles").mkdir(parents=True)
     (tmp_path / ".sitegen-tmp-out.lock").write_text("999999\n")  # its holder died
@@ -392,7 +393,11 @@ def test_the_next_build_removes_what_a_killed_one_left(tmp_path, run):
     ]
     for other in others:  # other outputs' (out-2, "out~x"): not ours to remove
         (tmp_path / other).mkdir()
-    assert run(site, "build", "--out", str(out), "--no-search", "--force").code == 0
+    # nothing changed since the first build: one that finds it up to date cleans up too
+    again = run(
+        site, "build", "--out", str(out), "--no-search", *([] if up_to_date else ["--force"])
+    )
+    assert again.code == 0 and ("Up to date" in again.out) == up_to_date
     assert sorted(p.name for p in tmp_path.glob(".sitegen-tmp-*")) == sorted(others)
     for other in others:
         shutil.rmtree(tmp_path / other)
