@@ -57,7 +57,13 @@ def _run(folder: Path, output: Path, stop: threading.Event | None = None) -> Non
         # Started and noted together, so that an interrupt or stop_all can always end it.
         with signals.deferred(), _starting:
             if stop is not None and stop.is_set():
-                raise BuildError([SiteError("pagefind", None, "search indexing stopped", "")])
+                raise BuildError(
+                    [
+                        SiteError(
+                            "pagefind", None, "search indexing stopped", "the next build indexes"
+                        )
+                    ]
+                )
             proc = subprocess.Popen(
                 [
                     sys.executable,
