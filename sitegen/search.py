@@ -18,6 +18,7 @@ from pathlib import Path
 from . import signals, urls, write
 from .errors import BuildError, SiteError
 
+TETHERED = Path(__file__).with_name("tethered.py")
 _running: set[subprocess.Popen] = set()  # indexers under way, so stop_all can end them
 _starting = threading.Lock()  # an indexer is started and noted, or stopped, never in between
 
@@ -64,22 +65,35 @@ def _run(folder: Path, output: Path, stop: threading.Event | None = None) -> Non
                         )
                     ]
                 )
-            proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "pagefind",
-                    "--site",
-                    str(folder),
-                    "--output-path",
-                    str(output),
-                    "--silent",
-                ],  # fmt: skip
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                start_new_session=True,  # its own process group: stop_all ends the binary too
-            )
+            # Pagefind is tethered to this process: it ends when ``held`` closes, which happens
+            # when this process ends, even by kill -9 (see tethered.py).
+            tether, held = os.pipe()
+            try:
+                proc = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-I",
+                        str(TETHERED),
+                        sys.executable,
+                        "-m",
+                        "pagefind",
+                        "--site",
+                        str(folder),
+                        "--output-path",
+                        str(output),
+                        "--silent",
+                    ],  # fmt: skip
+                    stdin=tether,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    start_new_session=True,  # its own process group: stop_all ends it all
+                )
+            except BaseException:
+                os.close(held)
+                raise
+            finally:
+                os.close(tether)
             _running.add(proc)
         try:
             out, err = proc.communicate(timeout=600)
@@ -90,6 +104,7 @@ def _run(folder: Path, output: Path, stop: threading.Event | None = None) -> Non
             raise
         finally:
             _running.discard(proc)
+            os.close(held)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise BuildError(
             [
