@@ -245,19 +245,38 @@ def clean_stale(out: Path) -> None:
     """Remove temporary folders that an earlier, killed build left beside ``out``: exactly the
     names its staging makes, never another output's (``_site-2``'s for ``_site``). Only the
     holder of the output's lock calls this, so no running build's folder is removed."""
+    stale = _stale_folders(out)
+    # A build killed between the two renames of its swap left no output, and the previous site
+    # in its ".old" folder: that is put back, not removed.
+    previous = [p for p in stale if p.name.endswith(".old") and (p / MARKER).is_file()]
+    if not os.path.lexists(out) and len(previous) == 1:
+        with suppress(OSError):  # if it cannot be put back, it stays where it is (see below)
+            os.rename(previous[0], out)
+            stale.remove(previous[0])
+    for folder in stale:
+        if not (folder.name.endswith(".old") and not os.path.lexists(out)):  # never the last copy
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _stale_folders(out: Path) -> list[Path]:
+    """The staging folders beside ``out``: exactly the names its staging makes."""
     prefix = f"{TMP_PREFIX}{out.name}~"
-    for name in os.listdir(out.parent):
-        if name.startswith(prefix) and TMP_SUFFIX.match(name[len(prefix) :]):
-            stale = out.parent / name
-            if stale.is_dir() and not stale.is_symlink():
-                shutil.rmtree(stale, ignore_errors=True)
+    return [
+        out.parent / name
+        for name in sorted(os.listdir(out.parent))
+        if name.startswith(prefix)
+        and TMP_SUFFIX.match(name[len(prefix) :])
+        and (out.parent / name).is_dir()
+        and not (out.parent / name).is_symlink()
+    ]
 
 
 def clean_stale_unless_busy(out: Path) -> None:
-    """clean_stale, when no other build holds the output's lock (one that does is writing: it
-    cleans up itself, and its own staging folder must stay)."""
-    with suppress(BuildError), locked(out):
-        clean_stale(out)
+    """clean_stale, if there is anything to clean and no other build holds the output's lock
+    (one that does is writing: it cleans up itself, and its own staging folder must stay)."""
+    if _stale_folders(out):  # the lock only then: a build starting now is not refused for it
+        with suppress(BuildError), locked(out):
+            clean_stale(out)
 
 
 def put(folder: Path, rel: str, data: str | bytes) -> None:

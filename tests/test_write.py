@@ -403,6 +403,29 @@ def test_the_next_build_removes_what_a_killed_one_left(tmp_path, run, up_to_date
         shutil.rmtree(tmp_path / other)
 
 
+@pytest.mark.parametrize("next_build_fails", [False, True])
+def test_a_build_killed_between_the_renames_of_its_swap_loses_no_site(
+    tmp_path, run, next_build_fails
+):
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    previous = built(site, out)
+    # The state kill -9 leaves after the swap's first rename: no output; the new site in the
+    # staging folder and the previous one beside it as ".old".
+    shutil.copytree(out, tmp_path / ".sitegen-tmp-out~abcd1234")
+    os.rename(out, tmp_path / ".sitegen-tmp-out~abcd1234.old")
+    if next_build_fails:
+        bad = site / "content/articles/first-article.md"
+        bad.write_text("---\ntitle: [unclosed\n---\nText.\n")
+        result = run(site, "build", "--out", str(out), "--no-search")
+        assert result.code == 1 and "Traceback" not in result.err
+        assert tree_digest(out) == previous  # the previous site is back, as it was
+    else:
+        assert run(site, "build", "--out", str(out), "--no-search").code == 0
+        assert (out / "index.html").is_file()
+    assert not list(tmp_path.glob(".sitegen-tmp-out~*"))
+
+
 def test_builds_into_folders_that_share_a_prefix_leave_each_other_alone(tmp_path):
     site = make_site(tmp_path / "site")
     procs = [
