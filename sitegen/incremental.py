@@ -83,11 +83,14 @@ class Builder:
     def build(self) -> Report:
         """Bring ``out`` up to date; raise BuildError (leaving it as it was) on bad input."""
         settings = self._settings_stamps()
-        if not (self.out / write.MARKER).is_file():
-            self.state = None  # the output is gone or was replaced: check it again, build whole
-        if self.state is None or settings != self.state.settings:
-            return self._full(settings)
-        return self._incremental()
+        # Changes are written through the folder checked here, even if another is put in its
+        # place meanwhile (see write.pinned).
+        with write.pinned(self.out) as out:
+            if out is None:
+                self.state = None  # the output is gone or was replaced: check it, build whole
+            if out is None or self.state is None or settings != self.state.settings:
+                return self._full(settings)
+            return self._incremental(out)
 
     def _full(self, settings: dict[str, Stamp]) -> Report:
         tree = files.walk(self.root, "content")
@@ -103,7 +106,7 @@ class Builder:
         markup.prepare()
         return Report(full=True, rendered=len(loaded.pages), written=sorted(loaded.pages))
 
-    def _incremental(self) -> Report:
+    def _incremental(self, out: Path) -> Report:
         state = self.state
         assert state is not None
         old = state.loaded
@@ -116,7 +119,7 @@ class Builder:
         static_stamps = static_tree.stamps()
         report = Report(full=False)
         if static_stamps != state.static:
-            self._sync_static(static_tree, state.static, report)
+            self._sync_static(out, static_tree, state.static, report)
             state.static = static_stamps
 
         changed_paths = {p for p, stamp in content_stamps.items() if state.content.get(p) != stamp}
@@ -216,12 +219,12 @@ class Builder:
 
         for name, (text, page) in rendered.items():
             if name not in old.pages or old.pages[name].digest != page.digest:
-                write.replace_file(self.out / name, text.encode())
+                write.replace_file(out / name, text.encode())
                 report.written.append(name)
         for name in sorted(set(old.pages) - outputs):
-            (self.out / name).unlink(missing_ok=True)
+            (out / name).unlink(missing_ok=True)
             report.removed.append(name)
-            _prune(self.out / name, self.out)
+            _prune(out / name, out)
         report.rendered = len(stale)
         loaded = pipeline.Loaded(
             config, (site,), pages, tuple(docs), html, anchors, env, static_tree, old.translations
@@ -248,15 +251,17 @@ class Builder:
         )
         return report
 
-    def _sync_static(self, tree: files.Tree, before: dict[str, Stamp], report: Report) -> None:
+    def _sync_static(
+        self, out: Path, tree: files.Tree, before: dict[str, Stamp], report: Report
+    ) -> None:
         now = {f.rel: f for f in tree.files}
         for rel in sorted(now):
             if before.get(rel) != now[rel].stamp:
-                write.replace_file(self.out / rel, files.read(now[rel].path))
+                write.replace_file(out / rel, files.read(now[rel].path))
                 report.written.append(rel)
         for rel in sorted(set(before) - set(now)):
             if not rel.endswith("/"):
-                (self.out / rel).unlink(missing_ok=True)
+                (out / rel).unlink(missing_ok=True)
                 report.removed.append(rel)
 
 

@@ -84,6 +84,7 @@ def _run(folder: Path, output: Path, stop: threading.Event | None = None) -> Non
                         "--silent",
                     ],  # fmt: skip
                     stdin=tether,
+                    pass_fds=write.held_fds(folder),  # a pinned output (see write.pinned)
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
                     text=True,

@@ -343,17 +343,21 @@ class SearchIndexer:
             self.wanted.clear()
             if self.stopping.is_set():
                 return
-            if not (self.out / write.MARKER).is_file():
-                continue  # the output was removed or replaced meanwhile: not ours to index
-            try:
-                search.index(self.out, self.records, self.stopping)
-            except (BuildError, OSError) as exc:  # OSError: the output replaced meanwhile
-                if not self.stopping.is_set():  # stopped: no failure to report
-                    self.say(
-                        str(exc)
-                        if isinstance(exc, BuildError)
-                        else f"search index not updated: {exc}"
-                    )
+            # Through the folder checked here, even if another is put in its place meanwhile.
+            with write.pinned(self.out) as out:
+                if out is None:
+                    continue  # the output was removed or replaced: not ours to index
+                try:
+                    search.index(out, self.records, self.stopping)
+                except (BuildError, OSError) as exc:
+                    # Stopped, or the folder was removed meanwhile: nothing went wrong that
+                    # the next build does not set right, so nothing to report.
+                    if not self.stopping.is_set() and (out / write.MARKER).is_file():
+                        self.say(
+                            str(exc)
+                            if isinstance(exc, BuildError)
+                            else f"search index not updated: {exc}"
+                        )
 
 
 def rebuilder(

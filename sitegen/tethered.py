@@ -21,7 +21,8 @@ import threading
 
 
 def main(argv: list[str]) -> int:
-    command = subprocess.Popen(argv, stdin=subprocess.DEVNULL)
+    # close_fds=False: the descriptors the starter passed on are the command's too
+    command = subprocess.Popen(argv, stdin=subprocess.DEVNULL, close_fds=False)
 
     def watch() -> None:
         with contextlib.suppress(OSError):  # no standard input at all: no starter to wait for

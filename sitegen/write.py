@@ -279,6 +279,34 @@ def clean_stale_unless_busy(out: Path) -> None:
             clean_stale(out)
 
 
+@contextmanager
+def pinned(out: Path) -> Iterator[Path | None]:
+    """The output folder ``out``, held open for the block, if it is one this generator made
+    (None if not, or if it is gone). Yields a path that keeps naming this very folder even if it
+    is moved and another is put in its place meanwhile (``/proc/self/fd/N``, on Linux; ``out``
+    itself on a system without it), so that a preview never writes into, or removes from, a
+    folder a person put where the output was."""
+    try:
+        fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        yield None
+        return
+    try:
+        held = Path(f"/proc/self/fd/{fd}")
+        if not held.is_dir():
+            held = out
+        yield held if (held / MARKER).is_file() else None
+    finally:
+        os.close(fd)
+
+
+def held_fds(path: Path) -> tuple[int, ...]:
+    """The descriptor a path from ``pinned`` goes through, for a child process to be given
+    (in which ``/proc/self/fd/N`` then names the same folder); none for a plain path."""
+    match = re.match(r"/proc/self/fd/(\d+)(?:/|$)", str(path))
+    return (int(match.group(1)),) if match else ()
+
+
 def put(folder: Path, rel: str, data: str | bytes) -> None:
     """Write one output file at ``rel`` (a relative POSIX path) inside ``folder``."""
     parts = rel.split("/")

@@ -393,24 +393,34 @@ def _index_work_left(out: Path) -> list[str]:
     return sorted(p.name for p in out.iterdir() if p.name in ("search-records", ".pagefind-new"))
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-@pytest.mark.parametrize("moment", ["queued", "records written", "index being written"])
-def test_stopping_during_a_search_reindex_leaves_nothing_of_it(tmp_path, signum, moment):
-    site = make_site(tmp_path / "site")
+def _site_with_many_pages(folder: Path) -> Path:
+    site = make_site(folder)
     for i in range(120):  # enough pages that the index takes a moment to write
         (site / f"content/articles/extra-{i}.md").write_text(
             f"---\ntitle: Extra {i}\nsummary: One of many.\ntopics: [alpha]\n"
             f"published: 2025-01-01\n---\nWords about trust, page {i}.\n"
         )
+    return site
+
+
+def _wait_for(out: Path, name: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while name not in _index_work_left(out):
+        assert time.monotonic() < deadline, f"{name} never appeared"
+        assert proc.poll() is None
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("moment", ["queued", "records written", "index being written"])
+def test_stopping_during_a_search_reindex_leaves_nothing_of_it(tmp_path, signum, moment):
+    site = _site_with_many_pages(tmp_path / "site")
     out = site / "_site"
     proc, port = start_serve(site)  # the first index is asked for as the server starts
     try:
         if moment != "queued":
-            wanted = "search-records" if moment == "records written" else ".pagefind-new"
-            deadline = time.monotonic() + 60
-            while wanted not in _index_work_left(out):
-                assert time.monotonic() < deadline, f"{wanted} never appeared"
-                assert proc.poll() is None
+            _wait_for(
+                out, "search-records" if moment == "records written" else ".pagefind-new", proc
+            )
         proc.send_signal(signum)
         said, _ = proc.communicate(timeout=60)
     finally:
@@ -420,3 +430,30 @@ def test_stopping_during_a_search_reindex_leaves_nothing_of_it(tmp_path, signum,
     while left := [p for p in Path("/proc").glob("[0-9]*") if str(site) in _cmdline(p)]:
         assert time.monotonic() < deadline, [_cmdline(p) for p in left]
         time.sleep(0.1)
+
+
+@pytest.mark.parametrize("moment", ["records written", "index being written"])
+def test_a_folder_put_in_place_of_the_output_during_a_reindex_is_left_alone(tmp_path, moment):
+    site = _site_with_many_pages(tmp_path / "site")
+    out = site / "_site"
+    proc, port = start_serve(site)  # the first index is asked for as the server starts
+    try:
+        _wait_for(out, "search-records" if moment == "records written" else ".pagefind-new", proc)
+        os.rename(out, tmp_path / "aside")
+        mine = {"search-records/user.txt": "mine", "pagefind/user.txt": "mine", "notes.txt": "mine"}
+        for name, text in mine.items():
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            (out / name).write_text(text)
+        # the index finishes into the folder it started in, now beside the person's
+        deadline = time.monotonic() + 60
+        while _index_work_left(tmp_path / "aside"):
+            assert time.monotonic() < deadline, "the index never finished"
+            assert proc.poll() is None
+        proc.send_signal(signal.SIGINT)
+        said, _ = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    found = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert found == set(mine), said
+    assert all((out / name).read_text() == "mine" for name in mine)
+    assert (tmp_path / "aside/pagefind/pagefind-entry.json").is_file()

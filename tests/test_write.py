@@ -763,3 +763,21 @@ def test_two_signals_at_once_leave_no_worker_and_no_staging_folder(tmp_path):
         assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".sitegen-tmp")] == []
         left = subprocess.run(["ps", "-o", "pid=", "-g", str(proc.pid)], capture_output=True)
         assert left.stdout.split() == [], "a worker outlived the build"
+
+
+def test_a_pinned_output_keeps_naming_its_own_folder(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    with write.pinned(out) as held:
+        assert held is None  # not a folder the generator made
+    (out / write.MARKER).write_text(write.MARKER_TEXT)
+    with write.pinned(out) as held:
+        assert held is not None and write.held_fds(held)
+        os.rename(out, tmp_path / "aside")
+        out.mkdir()  # someone else's folder in its place
+        (held / "page.html").write_text("ours")
+    assert (tmp_path / "aside/page.html").read_text() == "ours"
+    assert list(out.iterdir()) == []
+    with write.pinned(tmp_path / "missing") as held:
+        assert held is None
+    assert write.held_fds(out) == ()
