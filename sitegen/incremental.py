@@ -90,7 +90,10 @@ class Builder:
                 self.state = None  # the output is gone or was replaced: check it, build whole
             if out is None or self.state is None or settings != self.state.settings:
                 return self._full(settings)
-            return self._incremental(out)
+            try:
+                return self._incremental(out)
+            except _LinkInTheWay:  # a full build replaces the folder, link and all
+                return self._full(settings)
 
     def _full(self, settings: dict[str, Stamp]) -> Report:
         tree = files.walk(self.root, "content")
@@ -217,10 +220,15 @@ class Builder:
         if errors:
             raise BuildError(errors)
 
-        for name, (text, page) in rendered.items():
-            if name not in old.pages or old.pages[name].digest != page.digest:
-                write.replace_file(out / name, text.encode())
-                report.written.append(name)
+        changed = [
+            name
+            for name, (_, page) in rendered.items()
+            if name not in old.pages or old.pages[name].digest != page.digest
+        ]
+        _refuse_links(out, [*changed, *(set(old.pages) - outputs)])
+        for name in changed:
+            write.replace_file(out / name, rendered[name][0].encode())
+            report.written.append(name)
         for name in sorted(set(old.pages) - outputs):
             (out / name).unlink(missing_ok=True)
             report.removed.append(name)
@@ -255,6 +263,7 @@ class Builder:
         self, out: Path, tree: files.Tree, before: dict[str, Stamp], report: Report
     ) -> None:
         now = {f.rel: f for f in tree.files}
+        _refuse_links(out, [*now, *before])
         for rel in sorted(now):
             if before.get(rel) != now[rel].stamp:
                 write.replace_file(out / rel, files.read(now[rel].path))
@@ -263,6 +272,15 @@ class Builder:
             if not rel.endswith("/"):
                 (out / rel).unlink(missing_ok=True)
                 report.removed.append(rel)
+
+
+class _LinkInTheWay(Exception):
+    """A file to write or remove lies behind a link in the output (see write.through_link)."""
+
+
+def _refuse_links(out: Path, names: list[str]) -> None:
+    if any(write.through_link(out, name) for name in names):
+        raise _LinkInTheWay
 
 
 def _prune(path: Path, top: Path) -> None:

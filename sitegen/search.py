@@ -6,7 +6,6 @@ import contextlib
 import gzip
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -43,14 +42,16 @@ def index(
     extra = folder / urls.SEARCH_RECORDS
     fresh = folder / f".{urls.search_index_folder()}-new"
     try:
+        write.remove(extra)  # whatever was left or put there: the records go in a folder of
+        write.remove(fresh)  # their own, never through a link to somewhere else
         for name, html in records:
             write.put(folder, f"{urls.SEARCH_RECORDS}/{name}", html)
         _run(folder, fresh, stop)
         verify(fresh)
         write.replace_folder(fresh, folder / urls.search_index_folder())
     finally:
-        shutil.rmtree(extra, ignore_errors=True)
-        shutil.rmtree(fresh, ignore_errors=True)
+        write.remove(extra)
+        write.remove(fresh)
 
 
 def _run(folder: Path, output: Path, stop: threading.Event | None = None) -> None:

@@ -300,6 +300,18 @@ def pinned(out: Path) -> Iterator[Path | None]:
         os.close(fd)
 
 
+def through_link(top: Path, rel: str) -> bool:
+    """Whether writing or removing ``rel`` inside the output folder ``top`` would go through a
+    symbolic link (the generator makes none there): a link put in place of one of its folders
+    would lead the write outside the output."""
+    folder = top
+    for part in rel.split("/")[:-1]:
+        folder = folder / part
+        if folder.is_symlink():
+            return True
+    return False
+
+
 def held_fds(path: Path) -> tuple[int, ...]:
     """The descriptor a path from ``pinned`` goes through, for a child process to be given
     (in which ``/proc/self/fd/N`` then names the same folder); none for a plain path."""
@@ -444,8 +456,18 @@ def replace_folder(new: Path, target: Path) -> None:
     """Put the folder ``new`` in the place of ``target`` (a folder of the output, replaced
     whole): the old one is moved aside first and removed after."""
     old = target.with_name(f".{target.name}-old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
+    remove(old)
+    if os.path.lexists(target):
         os.rename(target, old)
     os.rename(new, target)
-    shutil.rmtree(old, ignore_errors=True)
+    remove(old)
+
+
+def remove(path: Path) -> None:
+    """Remove a folder of the output, or a link put in its place (never what the link leads
+    to), or a file; nothing if it is not there."""
+    if path.is_symlink() or (os.path.lexists(path) and not path.is_dir()):
+        with suppress(OSError):
+            path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)

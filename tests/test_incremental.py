@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -233,3 +234,22 @@ def test_any_sequence_of_edits_gives_the_cold_build(steps):
                 continue
             assert cold is not None, (edit, n)
             assert tree_digest(out) == cold, (edit, n)
+
+
+@pytest.mark.parametrize("folder", ["articles", "articles/second-article", "static"])
+def test_a_link_put_in_place_of_an_output_folder_is_never_written_through(
+    started, tmp_path, folder
+):
+    site, builder, out = started
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "mine.txt").write_text("mine")
+    shutil.rmtree(out / folder)
+    (out / folder).symlink_to(elsewhere, target_is_directory=True)
+    path = site / "content/articles/second-article.md"
+    touch_write(path, path.read_text().replace("An article without sources.", "A changed body."))
+    touch_write(site / "static/style.css", (site / "static/style.css").read_text() + "\n")
+    builder.build()  # rebuilt whole: the link goes with the old site, what it leads to stays
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["mine.txt"]
+    assert not (out / folder).is_symlink()
+    assert_same_as_cold(site, out, tmp_path)

@@ -77,3 +77,22 @@ def test_each_faq_answer_is_a_record_and_nothing_is_left_behind(tmp_path):
     assert (
         len(list((out / "pagefind/fragment").iterdir())) == 4
     )  # the records went with the rebuild
+
+
+@pytest.mark.parametrize("name", ["search-records", ".pagefind-new", ".pagefind-old", "pagefind"])
+def test_the_index_never_writes_or_removes_through_a_link_in_the_output(tmp_path, name):
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    pipeline.build(site, out, search_index=False)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "en").mkdir(parents=True)
+    (elsewhere / "mine.txt").write_text("mine")
+    (out / name).symlink_to(elsewhere, target_is_directory=True)
+    search.index(
+        out, [("en/extra.html", "<html><body><main data-pagefind-body>x</main></body></html>")]
+    )
+    assert sorted(p.relative_to(elsewhere).as_posix() for p in elsewhere.rglob("*")) == [
+        "en",
+        "mine.txt",
+    ]
+    assert (out / "pagefind/pagefind-entry.json").is_file() and not (out / name).is_symlink()
