@@ -316,9 +316,16 @@ class SearchIndexer:
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
         self.records: list[tuple[str, str]] = []  # the search-only pages of the latest build
+        self.indexing: Path | None = None  # the folder an index is being written into
 
     def request(self, records: list[tuple[str, str]]) -> None:
         self.records = records
+        indexing = self.indexing
+        if indexing is not None and not (indexing / write.MARKER).is_file():
+            # The folder it indexes was removed (Pagefind can then hang): end it, index anew.
+            from . import search
+
+            search.stop_all()
         if self.thread is None:  # after the first build, which forks best with no thread running
             self.thread = threading.Thread(target=self._loop, daemon=True)
             self.thread.start()
@@ -347,6 +354,7 @@ class SearchIndexer:
             with write.pinned(self.out) as out:
                 if out is None:
                     continue  # the output was removed or replaced: not ours to index
+                self.indexing = out
                 try:
                     search.index(out, self.records, self.stopping)
                 except (BuildError, OSError) as exc:
@@ -358,6 +366,8 @@ class SearchIndexer:
                             if isinstance(exc, BuildError)
                             else f"search index not updated: {exc}"
                         )
+                finally:
+                    self.indexing = None
 
 
 def rebuilder(

@@ -457,3 +457,23 @@ def test_a_folder_put_in_place_of_the_output_during_a_reindex_is_left_alone(tmp_
     assert found == set(mine), said
     assert all((out / name).read_text() == "mine" for name in mine)
     assert (tmp_path / "aside/pagefind/pagefind-entry.json").is_file()
+
+
+def test_a_new_request_ends_an_index_whose_folder_was_removed(tmp_path, monkeypatch):
+    # Pagefind can hang when the folder it writes into is removed under it; the next build's
+    # request for an index ends it, so the search is brought up to date again.
+    from sitegen import search, serve, write
+
+    stopped = []
+    monkeypatch.setattr(search, "stop_all", lambda: stopped.append(True))
+    indexer = serve.SearchIndexer(tmp_path / "out", print)
+    indexer.thread = object()  # as if its loop were running: no thread is started here
+    folder = tmp_path / "indexed"
+    folder.mkdir()
+    (folder / write.MARKER).write_text(write.MARKER_TEXT)
+    indexer.indexing = folder
+    indexer.request([])
+    assert stopped == []  # its folder is still there: it goes on
+    shutil.rmtree(folder)
+    indexer.request([])
+    assert stopped == [True]
