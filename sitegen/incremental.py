@@ -225,11 +225,12 @@ class Builder:
             for name, (_, page) in rendered.items()
             if name not in old.pages or old.pages[name].digest != page.digest
         ]
-        _refuse_links(out, [*changed, *(set(old.pages) - outputs)])
+        removed = sorted(set(old.pages) - outputs)
+        _refuse_links(out, [*changed, *removed])
         for name in changed:
             write.replace_file(out / name, rendered[name][0].encode())
             report.written.append(name)
-        for name in sorted(set(old.pages) - outputs):
+        for name in removed:
             (out / name).unlink(missing_ok=True)
             report.removed.append(name)
             _prune(out / name, out)

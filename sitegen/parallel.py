@@ -71,8 +71,8 @@ def fork_map(fn: Callable[[Any, T], R], items: Sequence[T], state: Any) -> list[
             finally:
                 os.close(chunks_in)
         parts: dict[int, list[Any]] = {}
-        for pid, results in children:
-            parts.update(_results_of(pid, results))
+        for _, results in children:
+            parts.update(_results_of(results))
     finally:
         with signals.deferred():
             for pid, results in children:
@@ -123,8 +123,9 @@ def _work(chunks: int, out: int) -> None:
         os._exit(code)  # a forked worker must not run the parent's atexit handlers
 
 
-def _results_of(pid: int, results: int) -> dict[int, list[Any]]:
-    """What worker ``pid`` sent; raise what it raised, or an interrupt if a signal ended it."""
+def _results_of(results: int) -> dict[int, list[Any]]:
+    """What a worker sent through the pipe ``results``; raise what it raised, or an interrupt
+    if a signal ended it."""
     with open(results, "rb", closefd=False) as pipe:
         data = pipe.read()
     if data:

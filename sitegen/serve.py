@@ -428,7 +428,7 @@ def run(
     stop, ready, wanted = threading.Event(), threading.Event(), threading.Event()
     server: PreviewServer | None = None
     serving = False
-    # Everything after the first build is inside the try, so that an interrupt at any moment
+    # Everything from the first build on is inside the try, so that an interrupt at any moment
     # (say, right after the address is printed) still stops the search indexer the first
     # build started, and waits for it to clean up.
     try:

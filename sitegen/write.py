@@ -253,8 +253,9 @@ def clean_stale(out: Path) -> None:
         with suppress(OSError):  # if it cannot be put back, it stays where it is (see below)
             os.rename(previous[0], out)
             stale.remove(previous[0])
+    no_site = not os.path.lexists(out)  # then an ".old" folder may hold the last copy: kept
     for folder in stale:
-        if not (folder.name.endswith(".old") and not os.path.lexists(out)):  # never the last copy
+        if not (no_site and folder.name.endswith(".old")):
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -394,8 +395,7 @@ def staged(out: Path) -> Iterator[Path]:
         except BaseException as exc:
             if tmp is not None:
                 with signals.deferred():
-                    shutil.rmtree(tmp, ignore_errors=True)
-                    _staging.discard(tmp)
+                    _drop(tmp)
             if isinstance(exc, OSError):
                 raise failed(exc, out, tmp) from None
             raise
@@ -406,13 +406,11 @@ def staged(out: Path) -> Iterator[Path]:
                 signals.raise_swallowed()
                 _swap(tmp, out)
             except BaseException as exc:
-                shutil.rmtree(tmp, ignore_errors=True)
-                _staging.discard(tmp)
+                _drop(tmp)
                 if isinstance(exc, OSError):
                     raise failed(exc, out) from None
                 raise
-            shutil.rmtree(tmp, ignore_errors=True)  # now the previous site, if there was one
-            _staging.discard(tmp)
+            _drop(tmp)  # now the previous site, if there was one
 
 
 # Staging folders this process made and has not yet removed or swapped in. A second interrupt
@@ -425,8 +423,13 @@ def remove_unfinished() -> None:
     by this process, with a name no other build uses)."""
     with signals.deferred():
         for tmp in list(_staging):
-            shutil.rmtree(tmp, ignore_errors=True)
-            _staging.discard(tmp)
+            _drop(tmp)
+
+
+def _drop(tmp: Path) -> None:
+    """Remove a staging folder of this process and forget it."""
+    shutil.rmtree(tmp, ignore_errors=True)
+    _staging.discard(tmp)
 
 
 def _swap(tmp: Path, out: Path) -> None:

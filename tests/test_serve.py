@@ -32,8 +32,12 @@ def served(tmp_path):
     yield site, f"http://127.0.0.1:{port}", proc
     proc.terminate()
     proc.wait(timeout=30)
-    # Nothing the server started (its search indexer) outlives it: killed children may take a
-    # moment to be reaped, so wait for that, within a deadline.
+    _assert_nothing_outlives(site)
+
+
+def _assert_nothing_outlives(site: Path) -> None:
+    """Nothing the server started (its search indexer) outlives it: killed children may take a
+    moment to be reaped, so wait for that, within a deadline."""
     deadline = time.monotonic() + 15
     while left := [p for p in Path("/proc").glob("[0-9]*") if str(site) in _cmdline(p)]:
         assert time.monotonic() < deadline, [_cmdline(p) for p in left]
@@ -426,10 +430,7 @@ def test_stopping_during_a_search_reindex_leaves_nothing_of_it(tmp_path, signum,
     finally:
         proc.kill()
     assert _index_work_left(out) == [], said
-    deadline = time.monotonic() + 15  # killed children may take a moment to be reaped
-    while left := [p for p in Path("/proc").glob("[0-9]*") if str(site) in _cmdline(p)]:
-        assert time.monotonic() < deadline, [_cmdline(p) for p in left]
-        time.sleep(0.1)
+    _assert_nothing_outlives(site)
 
 
 @pytest.mark.parametrize("moment", ["records written", "index being written"])
