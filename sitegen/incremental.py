@@ -11,7 +11,7 @@ The result on disk is the same, byte for byte, as a cold build of the same input
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from . import content, files, i18n, links, markup, model, pipeline, render, urls, write
@@ -292,13 +292,20 @@ def _prune(path: Path, top: Path) -> None:
         folder = folder.parent
 
 
+# Every name a read of a Document can note (a field, a property, a method); a name outside
+# these is one the Document does not have, whose value cannot change.
+_NAMES = frozenset({f.name for f in fields(Document)} | set(dir(Document)))
+
+
 def _changed(
     reads: frozenset[tuple[str, str]], touched: set[str], old: model.Site, new: model.Site
 ) -> bool:
     """Whether a page that read ``reads`` (document path, field) would come out differently:
-    one of those fields, in a ``touched`` document, has a new value."""
+    one of those fields, in a ``touched`` document, has a new value. (A listing page reads
+    thousands of fields: only the touched documents' are looked up among them.)"""
     before, after = old.by_path, new.by_path
+    wanted = {(path, name) for path in touched for name in _NAMES}
     return any(
-        path in touched and getattr(before[path], name, None) != getattr(after[path], name, None)
-        for path, name in reads
+        getattr(before[path], name, None) != getattr(after[path], name, None)
+        for path, name in reads & wanted
     )

@@ -13,6 +13,7 @@ segments where site.toml gives them (a Locale): "es/articulos/x/" for "articles/
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 # kind -> URL pattern; "{}" is filled with the slug, topic id or file name.
@@ -138,11 +139,11 @@ class Entry:
     subject: Any = None  # the Document or topic group the page shows, if any
     locale: Locale = DEFAULT  # the edition it belongs to
 
-    @property
+    @cached_property  # an incremental rebuild asks each page for these several times
     def url(self) -> str:
         return path(self.kind, self.name, self.locale)
 
-    @property
+    @cached_property
     def output(self) -> str:
         return output(self.url)
 
