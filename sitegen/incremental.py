@@ -11,6 +11,7 @@ The result on disk is the same, byte for byte, as a cold build of the same input
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -102,7 +103,7 @@ class Builder:
             self.root, self.out, drafts=self.drafts, search_index=False, record_reads=True
         )
         found = content.discover(tree, content.further_languages(loaded.config))[0]
-        readers, linkers = _readers(loaded.pages), _linkers(loaded.site.documents)
+        readers, linkers = _readers(loaded.pages), _linkers(_documents(loaded.sites))
         self.state = _State(settings, static_stamps, tree.stamps(), found, loaded, readers, linkers)
         # A full build parses in worker processes, so this one has not yet set up Python-Markdown:
         # do it now rather than during the first edit.
@@ -130,8 +131,6 @@ class Builder:
         if not changed_paths and not removed_paths:
             report.unchanged = not report.written and not report.removed
             return report
-        if len(old.sites) > 1:  # a site in several languages is rebuilt whole (see README)
-            return self._full(state.settings)
 
         # The content files, parsed where they changed.
         if content_stamps.keys() == state.content.keys():
@@ -158,51 +157,62 @@ class Builder:
         docs = [kept.get(i) or fresh[i] for i in range(len(found)) if i in kept or i in fresh]
         reparsed = {doc.path for doc in fresh.values()}
 
-        # The site model. When its structure changed (a document came or went, or changed its
-        # topics, dates or draft status), any list or link may have changed: redo everything.
+        # The site model, one edition per language. When its structure changed (a document came
+        # or went, or changed its topics, dates, draft status or original), any list or link may
+        # have changed: redo everything.
         try:
-            site = model.build_site(config, docs, drafts=self.drafts)
+            sites = model.build_editions(config, docs, self.drafts, failed)
         except BuildError as exc:
             raise BuildError(errors + exc.errors) from None
-        whole = bool(failed) or model.structure(site) != model.structure(old.site)
+        whole = bool(failed) or _structure(sites) != _structure(old.sites)
+        documents = _documents(sites)
 
         # Links: those of the changed documents, and of documents that link to one of them (a
         # heading renamed there changes where their links land).
         if whole:
-            to_resolve = site.documents
+            to_resolve = documents
         else:
             linking = {p for path in reparsed for p in state.linkers.get(path, ())}
-            to_resolve = tuple(d for d in site.documents if d.path in reparsed | linking)
-        html, anchors, problems = links.resolve_all((site,), to_resolve, static_tree, failed)
+            to_resolve = tuple(d for d in documents if d.path in reparsed | linking)
+        html, anchors, problems = links.resolve_all(sites, to_resolve, static_tree, failed)
         errors.extend(problems)
         if errors:
             raise BuildError(errors)
-        live = {d.path for d in site.documents}
+        live = {d.path for d in documents}
         html = {**{k: v for k, v in old.html.items() if k in live}, **html}
         anchors = {**{k: v for k, v in old.anchors.items() if k in live}, **anchors}
         touched = reparsed | {d.path for d in to_resolve}
-        site = model.with_html(site, html, {} if whole else old.site.by_path, touched)
+        before = _by_path(old.sites)
+        sites = tuple(model.with_html(s, html, {} if whole else before, touched) for s in sites)
+        after = _by_path(sites)
 
-        # Pages: those that read a field that changed (each page recorded what it read).
+        # Pages: those that read a field that changed (each page recorded what it read), in
+        # every edition (a page can read another language's documents: its translations).
         env = old.env
-        words = old.translations.get(config.language)
-        render.prepare(env, site, pipeline.build_time((site,)), words)
-        every = urls.pages(site)
         readers = {name for path in touched for name in state.readers.get(path, ())}
-        stale = (
-            every
-            if whole
-            else [
-                page
-                for page in every
-                if page.output not in old.pages
-                or (
-                    page.output in readers
-                    and _changed(old.pages[page.output].reads, touched, old.site, site)
-                )
-            ]
-        )
-        rendered = render.render_pages(site, env, stale)
+        every: list[urls.Entry] = []
+        rendered: dict[str, tuple[str, render.Page]] = {}
+        stale_count = 0
+        for site in sites:
+            words = old.translations.get(site.config.language)
+            render.prepare(env, site, pipeline.build_time(sites), words)
+            edition = urls.pages(site)
+            stale = (
+                edition
+                if whole
+                else [
+                    page
+                    for page in edition
+                    if page.output not in old.pages
+                    or (
+                        page.output in readers
+                        and _changed(old.pages[page.output].reads, touched, before, after)
+                    )
+                ]
+            )
+            rendered.update(render.render_pages(site, env, stale))
+            every += edition
+            stale_count += len(stale)
         outputs = {page.output for page in every}
         pages = {name: page for name, page in old.pages.items() if name in outputs}
         pages.update({name: page for name, (_, page) in rendered.items()})
@@ -234,18 +244,18 @@ class Builder:
             (out / name).unlink(missing_ok=True)
             report.removed.append(name)
             _prune(out / name, out)
-        report.rendered = len(stale)
+        report.rendered = stale_count
         loaded = pipeline.Loaded(
-            config, (site,), pages, tuple(docs), html, anchors, env, static_tree, old.translations
+            config, sites, pages, tuple(docs), html, anchors, env, static_tree, old.translations
         )
         if whole:
-            readers_index, linkers_index = _readers(pages), _linkers(site.documents)
+            readers_index, linkers_index = _readers(pages), _linkers(documents)
         else:  # add what the redrawn pages read and the reparsed documents link to
             readers_index, linkers_index = state.readers, state.linkers
             for name, (_, page) in rendered.items():
                 for path, _ in page.reads:
                     readers_index.setdefault(path, set()).add(name)
-            for doc in site.documents:
+            for doc in documents:
                 if doc.path in reparsed:
                     for target in links.targets(doc):
                         linkers_index.setdefault(target, set()).add(doc.path)
@@ -297,13 +307,33 @@ def _prune(path: Path, top: Path) -> None:
 _NAMES = frozenset({f.name for f in fields(Document)} | set(dir(Document)))
 
 
+def _documents(sites: tuple[model.Site, ...]) -> tuple[Document, ...]:
+    return tuple(doc for site in sites for doc in site.documents)
+
+
+def _by_path(sites: tuple[model.Site, ...]) -> dict[str, Document]:
+    return {path: doc for site in sites for path, doc in site.by_path.items()}
+
+
+def _structure(sites: tuple[model.Site, ...]) -> tuple:
+    """Every edition's structure (model.structure), and which document each translation
+    translates: a change to either can change any list, link or language switcher."""
+    return tuple(
+        (model.structure(site), tuple((d.path, d.original) for d in site.documents + site.drafts))
+        for site in sites
+    )
+
+
 def _changed(
-    reads: frozenset[tuple[str, str]], touched: set[str], old: model.Site, new: model.Site
+    reads: frozenset[tuple[str, str]],
+    touched: set[str],
+    before: Mapping[str, Document],
+    after: Mapping[str, Document],
 ) -> bool:
     """Whether a page that read ``reads`` (document path, field) would come out differently:
-    one of those fields, in a ``touched`` document, has a new value. (A listing page reads
-    thousands of fields: only the touched documents' are looked up among them.)"""
-    before, after = old.by_path, new.by_path
+    one of those fields, in a ``touched`` document (``before`` and ``after`` by path), has a
+    new value. (A listing page reads thousands of fields: only the touched documents' are
+    looked up among them.)"""
     wanted = {(path, name) for path in touched for name in _NAMES}
     return any(
         getattr(before[path], name, None) != getattr(after[path], name, None)

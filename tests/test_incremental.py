@@ -236,6 +236,93 @@ def test_any_sequence_of_edits_gives_the_cold_build(steps):
             assert tree_digest(out) == cold, (edit, n)
 
 
+# The same for a site in two languages: edits to either language, translations added, removed
+# or pointed at another original, and the catalog of the interface's words.
+BILINGUAL_EDITS = ["body", "retitle", "retopic", "add", "delete", "link", "es-body", "es-retitle",
+                   "es-date", "es-link", "translate", "untranslate", "retranslate", "catalog"]  # fmt: skip
+SPANISH = "content/es/articles"
+
+
+def _apply_bilingual(site: Path, edit: str, n: int) -> None:
+    """One editor's change to the bilingual fixture site (see _apply for the English ones)."""
+    spanish = sorted((site / SPANISH).glob("*.md"))
+    path = spanish[n % len(spanish)] if spanish else None
+    originals = ["articles/first-article.md", "articles/second-article.md",
+                 "articles/third-article.md"]  # fmt: skip
+    if not edit.startswith(("es-", "translate", "untranslate", "retranslate", "catalog")):
+        _apply(site, edit, n)
+    elif edit == "translate":
+        touch_write(
+            site / SPANISH / f"traduccion-{n}.md",
+            f"---\ntitle: Traducción {n}\nsummary: Una traducción.\ntopics: [alpha]\n"
+            f"published: 2026-01-{10 + n % 15:02d}\ntranslates: {originals[n % 3]}\n---\n"
+            f"Texto {n}.\n\n## Principal\n\nMás.\n",
+        )
+    elif edit == "catalog":
+        po = site / "locales/es/LC_MESSAGES/messages.po"
+        touch_write(po, po.read_text().replace('msgstr "Inicio"', f'msgstr "Inicio {n}"', 1))
+    elif path is None:
+        return
+    elif edit == "es-body":
+        touch_write(path, path.read_text() + f"\nOtra frase, número {n}.\n")
+    elif edit == "es-retitle":
+        touch_write(path, path.read_text().replace("title: ", f"title: Nuevo {n} ", 1))
+    elif edit == "es-date":
+        text = path.read_text()
+        touch_write(path, text.replace("published: 2026-01-", f"published: 2026-0{1 + n % 3}-", 1))
+    elif edit == "es-link":
+        touch_write(
+            path, path.read_text() + "\nVer [el segundo](../../articles/second-article.md).\n"
+        )
+    elif edit == "untranslate":
+        path.unlink()
+    elif edit == "retranslate":
+        text = path.read_text()
+        touch_write(path, "\n".join(
+            f"translates: {originals[n % 3]}" if line.startswith("translates:") else line
+            for line in text.split("\n")
+        ))  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(BILINGUAL_EDITS), st.integers(0, 50)), min_size=1, max_size=5
+    )
+)
+def test_any_sequence_of_edits_to_a_site_in_two_languages_gives_the_cold_build(steps):
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        site = make_site(tmp / "site", "bilingual")
+        out = tmp / "out"
+        builder = Builder(site, out)
+        builder.build()
+        for number, (edit, n) in enumerate(steps):
+            _apply_bilingual(site, edit, n)
+            before = tree_digest(out)
+            cold = _cold(site, tmp / f"cold-{number}")
+            try:
+                builder.build()
+            except BuildError:
+                assert cold is None, (edit, n)
+                assert tree_digest(out) == before
+                continue
+            assert cold is not None, (edit, n)
+            assert tree_digest(out) == cold, (edit, n)
+
+
+def test_an_edit_in_one_language_redraws_only_the_pages_that_read_it(tmp_path):
+    site = make_site(tmp_path / "site", "bilingual")
+    builder = Builder(site, tmp_path / "out")
+    assert builder.build().full
+    spanish = site / SPANISH / "primer-articulo.md"
+    touch_write(spanish, spanish.read_text() + "\nUna frase más.\n")
+    report = builder.build()
+    assert not report.full
+    assert report.written == ["es/articulos/primer-articulo/index.html"]
+    assert_same_as_cold(site, tmp_path / "out", tmp_path)
+
+
 @pytest.mark.parametrize("folder", ["articles", "articles/second-article", "static"])
 def test_a_link_put_in_place_of_an_output_folder_is_never_written_through(
     started, tmp_path, folder
