@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 
@@ -23,6 +23,10 @@ class SiteError:
         if hint:
             text += f"\n    hint: {hint}"
         return text
+
+    def in_a_draft(self) -> SiteError:
+        """The same problem, said to be in a draft (which builds leave out)."""
+        return replace(self, message=f"{self.message} (in a draft)")
 
     def annotation(self, level: str = "error") -> str:
         """The problem as a GitHub Actions workflow command, shown on the file's line in a pull

@@ -28,12 +28,25 @@ def _text(value: Any, ctx: Context) -> str | None:
 FIRST_YEAR, LAST_YEAR = 1900, 2999  # wider than any page's dates, far from date's limits
 
 
+def _date_hint(text: str) -> str:
+    """How to write a date that is not real: the same date with month and day the other way
+    round, when that one is (2026-31-12 -> 2026-12-31)."""
+    year, month, day = (int(part) for part in text.split("-"))
+    if 1 <= month <= 12:
+        return f"check the day: that month has no day {day}"
+    try:
+        swapped = date(year, day, month).isoformat()
+    except ValueError:
+        return "write it as YYYY-MM-DD: the month (01 to 12) comes before the day"
+    return f"write it as YYYY-MM-DD, the month before the day: {swapped}?"
+
+
 def _date(value: Any, ctx: Context) -> date | None:
     if isinstance(value, str) and DATE_RE.match(value.strip()):
         try:
             day = date.fromisoformat(value.strip())
         except ValueError as exc:
-            ctx.error(f"'{ctx.key}' is not a real date: {exc}", "write it as YYYY-MM-DD")
+            ctx.error(f"'{ctx.key}' is not a real date: {exc}", _date_hint(value.strip()))
             return None
         if not FIRST_YEAR <= day.year <= LAST_YEAR:  # review dates are counted on from these
             ctx.error(

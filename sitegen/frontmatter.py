@@ -44,6 +44,36 @@ StrictLoader.add_implicit_resolver(
 )
 
 
+def _reject_cut_text(node: yaml.Node, lines: list[str], path: str) -> None:
+    """Refuse text cut short by a comment: in ``title: Crying after a session #2`` YAML reads
+    ' #2' as a comment, and the title would silently lose it."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.append(value)
+                if not (
+                    isinstance(value, yaml.ScalarNode)
+                    and not value.style  # plain, unquoted (None or "", by loader)
+                    and value.tag == "tag:yaml.org,2002:str"
+                    and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.value)  # a date, then a note
+                ):
+                    continue
+                end = value.end_mark
+                cut = lines[end.line][end.column :].strip()
+                if cut.startswith("#"):
+                    raise fail(
+                        path,
+                        end.line + 2,
+                        f"'{key.value}' stops before '{cut}': after a space, # starts a "
+                        "comment in YAML, and the rest of the line is left out",
+                        f'put the whole value in quotes: {key.value}: "{value.value} {cut}"',
+                    )
+
+
 def _reject_aliases(node: yaml.Node, path: str) -> None:
     """Composed YAML shares one node wherever an alias points to it: refuse any shared node.
 
@@ -168,6 +198,7 @@ def split(text: str, path: str) -> Parsed:
             node = loader.get_single_node()
             if node is not None:
                 _reject_aliases(node, path)
+                _reject_cut_text(node, source.split("\n"), path)
             meta = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()

@@ -109,7 +109,11 @@ def resolve(
                         doc.path,
                         line,
                         f"link to {parts.path}: no such page",
-                        f"site paths look like {urls.example_paths()}",
+                        did_you_mean(
+                            "/" + page,
+                            ("/" + known for known in pages),
+                            f"site paths look like {urls.example_paths()}",
+                        ),
                     )
                 )
                 continue
@@ -219,7 +223,11 @@ def check_anchors(checks: list[AnchorCheck], ids: Mapping[str, frozenset[str]]) 
                     check.path,
                     check.line,
                     f"no anchor #{check.anchor} on {where}",
-                    "anchors are heading ids: '## My heading' has #my-heading",
+                    did_you_mean(
+                        "#" + html.escape(check.anchor),
+                        ("#" + known for known in ids.get(check.page, ())),
+                        "anchors are heading ids: '## My heading' has #my-heading",
+                    ),
                 )
             )
     return errors

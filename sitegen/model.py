@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
@@ -149,10 +149,17 @@ def page_named(pages: Iterable[Document], slug: str) -> Document | None:
     ) or next((p for p in pages if p.slug == slug and not p.original), None)
 
 
-def build_editions(config: Config, docs: list[Document], drafts: bool = False) -> tuple[Site, ...]:
+def build_editions(
+    config: Config,
+    docs: list[Document],
+    drafts: bool = False,
+    unreadable: Collection[str] = frozenset(),
+) -> tuple[Site, ...]:
     """The site once per language (the default language's first), each from the documents in
     its language, with every translation paired with its original; raise BuildError on
-    conflicts within an edition or between a translation and its original."""
+    conflicts within an edition or between a translation and its original (``unreadable``: the
+    content files that failed to parse, whose own errors are reported: a translation of one of
+    them is not also reported as translating a file that does not exist)."""
     sites: list[Site] = []
     errors: list[SiteError] = []
     default = config.default_language
@@ -162,14 +169,14 @@ def build_editions(config: Config, docs: list[Document], drafts: bool = False) -
             sites.append(build_site(edition, mine, drafts))
         except BuildError as exc:
             errors.extend(exc.errors)
-    translations, problems = _pair(docs, sites, default)
+    translations, problems = _pair(docs, sites, default, unreadable)
     if errors or problems:
         raise BuildError(errors + problems)
     return tuple(replace(site, translations=translations) for site in sites)
 
 
 def _pair(
-    docs: list[Document], sites: list[Site], default: str
+    docs: list[Document], sites: list[Site], default: str, unreadable: Collection[str]
 ) -> tuple[dict[str, dict[str, Document]], list[SiteError]]:
     """Each published document with its published translations, by the original's path; and
     the translations whose original does not exist or that another file already translates."""
@@ -178,6 +185,8 @@ def _pair(
     pairs: dict[str, dict[str, Document]] = {}
     for site in sites:
         for doc in site.documents:
+            if doc.original in unreadable:
+                continue  # its original's errors are reported; this one would only mislead
             if doc.original and doc.original not in paths:
                 folder = posixpath.dirname(doc.original)
                 errors.append(

@@ -136,7 +136,7 @@ def load(
         cache.save()  # what was parsed, even if the site has errors: the next build reuses it
     static = files.walk(root, "static")  # static/, walked (links into it are checked)
     errors.extend(static.errors)
-    sites = _sites(config, docs, drafts, errors)  # per language: documents, ordered, grouped
+    sites = _sites(config, docs, drafts, errors, failed)  # per language: ordered, grouped
     every = [doc for site in sites for doc in site.documents]
     html, anchors, problems = links.resolve_all(sites, every, static, failed)  # links
     if errors or problems:
@@ -167,7 +167,7 @@ def draft_links(loaded: Loaded) -> list[SiteError]:
         ids = ids_by_url(loaded.pages)
         checks = [a for group in anchors.values() for a in group if a.page in ids]
         problems += links.check_anchors(checks, ids)
-    return [SiteError(p.path, p.line, f"{p.message} (in a draft)", p.hint) for p in problems]
+    return [problem.in_a_draft() for problem in problems]
 
 
 def _config(root: Path, base_url: str | None, repo: tuple[str, str | None] | None = None) -> Config:
@@ -199,10 +199,14 @@ def _templates(root: Path, config: Config) -> Any:
 
 
 def _sites(
-    config: Config, docs: list[Document], drafts: bool, errors: list[SiteError]
+    config: Config,
+    docs: list[Document],
+    drafts: bool,
+    errors: list[SiteError],
+    failed: set[str],
 ) -> tuple[model.Site, ...]:
     try:
-        return model.build_editions(config, docs, drafts=drafts)
+        return model.build_editions(config, docs, drafts, failed)
     except BuildError as exc:
         raise BuildError(errors + exc.errors) from None
 

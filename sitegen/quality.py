@@ -42,10 +42,11 @@ PLACEHOLDER = "TODO"
 PLACEHOLDER_DOI = "10.0000/replace-me"
 
 
-def placeholders(site: Site) -> list[SiteError]:
-    """Text left for the editor to fill in (``new`` writes it); ``check`` flags it, even unstrict."""
+def placeholders(site: Site, drafts: bool = False) -> list[SiteError]:
+    """Text left for the editor to fill in (``new`` writes it), in the published documents or
+    (``drafts``) in the drafts; ``check`` flags it, even unstrict."""
     errors = []
-    for doc in site.documents + site.drafts:
+    for doc in site.drafts if drafts else site.documents:
         for key in ("title", "summary"):
             if getattr(doc, key).startswith(PLACEHOLDER):
                 errors.append(

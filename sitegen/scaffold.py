@@ -234,8 +234,13 @@ def _check_language(config: Config, lang: str | None, translates: str | None) ->
     """``--lang`` names a further language; ``--translates`` comes with it."""
     further = [language.code for language in config.languages[1:]]
     if lang is not None and lang not in further:
-        hint = f"add one of: {', '.join(further)}" if further else "declare it in site.toml first"
-        raise BuildError([SiteError("--lang", None, f"'{lang}' is not a further language", hint)])
+        hint = (
+            f"use one of: {', '.join(further)}"
+            if further
+            else "add the language to site.toml first (a [[languages]] block)"
+        )
+        message = f"'{lang}' is not one of this site's other languages (in site.toml)"
+        raise BuildError([SiteError("--lang", None, message, hint)])
     if translates is not None and lang is None:
         raise BuildError(
             [

@@ -52,3 +52,33 @@ def test_nul_byte_is_refused():
     with pytest.raises(BuildError) as exc:
         decode(b"a\n\x00", "f.md")
     assert exc.value.errors[0].line == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "key", "cut"),
+    [
+        ("---\ntitle: Crying after a session ends #2\n---\nText.\n", 2, "title", "#2"),
+        ("---\ntitle: x\nsources:\n  - title: A study #3\n---\nText.\n", 4, "title", "#3"),
+    ],
+)
+def test_text_cut_short_by_a_comment_is_refused(text, line, key, cut):
+    # YAML reads " #" as the start of a comment: the title would silently lose "#2"
+    with pytest.raises(BuildError) as caught:
+        split(text, "a.md")
+    (error,) = caught.value.errors
+    assert (error.path, error.line) == ("a.md", line)
+    assert f"'{key}' stops before '{cut}'" in error.message
+    assert error.hint.startswith(f'put the whole value in quotes: {key}: "')
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '---\ntitle: "Crying after a session ends #2"\n---\n',  # quoted: kept whole
+        "---\ntitle: C# and tears\n---\n",  # no space before #: not a comment
+        "---\ntopics: [alpha]  # a note\npublished: 2026-01-01 # another\n---\n",  # no text lost
+        "---\nsummary: >\n  folded # text\n---\n",
+    ],
+)
+def test_comments_that_cut_no_text_are_allowed(text):
+    assert split(text + "Text.\n", "a.md").meta

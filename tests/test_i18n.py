@@ -197,6 +197,22 @@ def test_translation_mistakes_name_the_file_and_line(run, tmp_path, files, expec
     assert "Traceback" not in result.err
 
 
+def test_a_mistake_in_an_original_is_not_also_blamed_on_its_translation(run, tmp_path):
+    # a new editor's typo in the English original: its translation's 'translates' still names
+    # an existing file, so the only message is the one about the typo
+    first = (REPO_FIXTURES / "bilingual/content/articles/first-article.md").read_text()
+    site = make_site(
+        tmp_path / "site",
+        "bilingual",
+        {"content/articles/first-article.md": first.replace("summary:", "sumary:", 1)},
+    )
+    result = run(site, "check")
+    assert result.code == 1
+    assert "content/articles/first-article.md:3: unknown key 'sumary'" in result.err, result.err
+    assert "which does not exist" not in result.err, result.err
+    assert "primer-articulo" not in result.err, result.err
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
@@ -304,7 +320,7 @@ def test_new_translation_starts_from_the_original(run, tmp_path):
     check = run(site, "check")
     assert check.code == 1 and "content/es/articles/el-segundo-articulo.md" in check.err
     for args, message in (
-        (["--lang", "fr"], "'fr' is not a further language"),
+        (["--lang", "fr"], "'fr' is not one of this site's other languages"),
         (["--translates", "articles/second-article.md"], "a translation needs --lang"),
         (
             ["--lang", "es", "--translates", "faq/question-one.md"],

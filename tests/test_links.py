@@ -61,3 +61,27 @@ def test_anchors_are_checked_against_the_rendered_ids():
         "no anchor #nope on /faq/"
     )
     assert links.check_anchors([check], {"faq/": frozenset({"nope"})}) == []
+
+
+def test_a_missing_site_path_gets_a_did_you_mean(tmp_path):
+    root = make_site(
+        tmp_path / "site",
+        files={"content/pages/about.md": "---\ntitle: About\nsummary: S.\n---\n"
+               "See [it](/articles/second-artcle/) and [that](/nowhere/at/all/).\n"},
+    )  # fmt: skip
+    site, static = site_of(root)
+    _, _, errors = links.resolve_all((site,), site.documents, static)
+    assert [e.message for e in errors] == [
+        "link to /articles/second-artcle/: no such page",
+        "link to /nowhere/at/all/: no such page",
+    ]
+    assert errors[0].hint == "did you mean '/articles/second-article/'?"
+    assert errors[1].hint.startswith("site paths look like")
+
+
+def test_a_missing_anchor_gets_the_closest_id_on_its_page():
+    check = links.AnchorCheck("faq/", "section-on", "content/pages/about.md", 3)
+    ids = {"faq/": frozenset({"section-one", "toc-heading"})}
+    assert links.check_anchors([check], ids)[0].hint == "did you mean '#section-one'?"
+    far = links.AnchorCheck("faq/", "zzz", "content/pages/about.md", 3)
+    assert links.check_anchors([far], ids)[0].hint.startswith("anchors are heading ids")
