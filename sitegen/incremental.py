@@ -11,6 +11,7 @@ The result on disk is the same, byte for byte, as a cold build of the same input
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -95,6 +96,20 @@ class Builder:
                 return self._incremental(out)
             except _LinkInTheWay:  # a full build replaces the folder, link and all
                 return self._full(settings)
+
+    def settle(self) -> None:
+        """Put what the last build kept out of the cycle collector's way, once the pages are
+        written. Python's collector otherwise walks the whole kept build (every document, page
+        and link of it) again and again during the next rebuild: at 5,000 articles an edit took
+        0.50 s of CPU without this and 0.36 s with it (medians of 3 × 30 edits; README,
+        Benchmark). One full collection here (0.15 s there, after the edit is on disk) frees
+        whatever the builds before left in cycles; gc.freeze, CPython's documented call for
+        long-lived objects, then leaves the rest alone until the next settle. Without
+        gc.freeze, nothing is done."""
+        if hasattr(gc, "freeze"):
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
 
     def _full(self, settings: dict[str, Stamp]) -> Report:
         tree = files.walk(self.root, "content")

@@ -166,13 +166,23 @@ def build_editions(
     for edition in config.editions():
         mine = [d for d in docs if (d.lang or default) == edition.language]
         try:
-            sites.append(build_site(edition, mine, drafts))
+            sites.append(_assemble(edition, mine, drafts))
         except BuildError as exc:
             errors.extend(exc.errors)
     translations, problems = _pair(docs, sites, default, unreadable)
     if errors or problems:
         raise BuildError(errors + problems)
-    return tuple(replace(site, translations=translations) for site in sites)
+    # The URLs are checked on the finished editions, which keep what the check works out (the
+    # topic groups, every page): checked before, a second build of each would redo it.
+    finished = tuple(replace(site, translations=translations) for site in sites)
+    for site in finished:
+        try:
+            _check_unique_urls(site)
+        except BuildError as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise BuildError(errors)
+    return finished
 
 
 def _pair(
@@ -221,6 +231,13 @@ def _pair(
 def build_site(config: Config, docs: list[Document], drafts: bool = False) -> Site:
     """Assemble one edition (``config``'s language) from validated documents in its language;
     raise BuildError on site-wide conflicts."""
+    site = _assemble(config, docs, drafts)
+    _check_unique_urls(site)
+    return site
+
+
+def _assemble(config: Config, docs: list[Document], drafts: bool) -> Site:
+    """build_site, but for the check that no two pages share a URL."""
     errors: list[SiteError] = []
     published = [d for d in docs if drafts or not d.draft]
     claimed: dict[str, Document] = {}
@@ -271,15 +288,13 @@ def build_site(config: Config, docs: list[Document], drafts: bool = False) -> Si
     )
     pages = sorted((d for d in published if d.kind == "page"), key=lambda d: d.slug)
     kept = {d.path for d in published}
-    site = Site(
+    return Site(
         config,
         tuple(articles),
         tuple(faqs),
         tuple(pages),
         tuple(d for d in docs if d.path not in kept),
     )
-    _check_unique_urls(site)
-    return site
 
 
 def _check_unique_urls(site: Site) -> None:

@@ -408,6 +408,7 @@ def rebuilder(
         state.published([])
         if reindex and (report.full or report.written or report.removed):
             reindex(builder.search_records())
+        builder.settle()  # after the page is on disk and the browser told: off the edit's path
 
     return rebuild
 

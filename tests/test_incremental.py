@@ -340,3 +340,30 @@ def test_a_link_put_in_place_of_an_output_folder_is_never_written_through(
     assert sorted(p.name for p in elsewhere.iterdir()) == ["mine.txt"]
     assert not (out / folder).is_symlink()
     assert_same_as_cold(site, out, tmp_path)
+
+
+def test_settle_keeps_the_kept_build_out_of_the_collector_and_frees_the_old_one(started):
+    import gc
+    import weakref
+
+    site, builder, out = started
+    try:
+        builder.settle()
+        assert gc.get_freeze_count() > 0  # the kept build: not walked by the next collections
+        old = weakref.ref(builder.state.loaded.site)
+        article = site / "content/articles/second-article.md"
+        touch_write(article, article.read_text() + "\nOne more line.\n")
+        assert not builder.build().full
+        builder.settle()
+        assert old() is None  # the build it replaced is freed, not kept frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_settle_does_nothing_where_python_has_no_gc_freeze(started, monkeypatch):
+    import gc
+
+    monkeypatch.delattr(gc, "freeze")
+    _, builder, _ = started
+    builder.settle()
+    assert gc.get_freeze_count() == 0

@@ -177,6 +177,9 @@ def test_a_crashing_build_is_shown_and_the_next_save_retries(tmp_path):
                 raise OSError(28, "No space left on device", str(tmp_path / "x.html"))
             return Report(full=False, written=["index.html"])
 
+        def settle(self):
+            pass
+
     said: list[str] = []
     state = serve.State(tmp_path, "/")
     rebuild = serve.rebuilder(Flaky(), state, said.append)
