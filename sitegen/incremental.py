@@ -136,6 +136,10 @@ class Builder:
         if static_tree.errors:
             raise BuildError(list(static_tree.errors))
         static_stamps = static_tree.stamps()
+        if static_stamps.keys() != state.static.keys():
+            # A static file came or went (or became a folder): a link into static/ may now be
+            # broken, and a folder may have to go. Rare enough to build whole.
+            return self._full(state.settings)
         report = Report(full=False)
         if static_stamps != state.static:
             self._sync_static(out, static_tree, state.static, report)
@@ -150,8 +154,10 @@ class Builder:
         # The content files, parsed where they changed.
         if content_stamps.keys() == state.content.keys():
             # Only edits: the same files and folders as last time (which built, so without
-            # layout problems): what content.discover found then still holds.
-            found, errors = state.found, []
+            # layout problems): what content.discover found then still holds, but each file is
+            # read where this walk found it (a link may now lead to another file).
+            now = {file.rel: file for file in tree.files}
+            found, errors = [(kind, now[file.rel]) for kind, file in state.found], []
         else:
             found, errors = content.discover(
                 tree, content.further_languages(config), config.language
@@ -288,16 +294,14 @@ class Builder:
     def _sync_static(
         self, out: Path, tree: files.Tree, before: dict[str, Stamp], report: Report
     ) -> None:
+        """Copy the static files whose stamp changed (the same files as ``before``: see
+        _incremental)."""
         now = {f.rel: f for f in tree.files}
-        _refuse_links(out, [*now, *before])
+        _refuse_links(out, list(now))
         for rel in sorted(now):
-            if before.get(rel) != now[rel].stamp:
+            if before[rel] != now[rel].stamp:
                 write.replace_file(out / rel, files.read(now[rel].path))
                 report.written.append(rel)
-        for rel in sorted(set(before) - set(now)):
-            if not rel.endswith("/"):
-                (out / rel).unlink(missing_ok=True)
-                report.removed.append(rel)
 
 
 class _LinkInTheWay(Exception):

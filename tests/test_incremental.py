@@ -367,3 +367,41 @@ def test_settle_does_nothing_where_python_has_no_gc_freeze(started, monkeypatch)
     _, builder, _ = started
     builder.settle()
     assert gc.get_freeze_count() == 0
+
+
+def test_a_static_file_removed_or_turned_into_a_folder_gives_the_cold_build(started, tmp_path):
+    site, builder, out = started
+    (site / "static/handout.txt").write_text("A handout.\n")
+    article = site / "content/articles/second-article.md"
+    touch_write(article, article.read_text() + "\n[The handout](/static/handout.txt).\n")
+    builder.build()
+    assert_same_as_cold(site, out, tmp_path)
+    (site / "static/handout.txt").unlink()  # the link now leads nowhere: an error, as cold
+    before = tree_digest(out)
+    with pytest.raises(BuildError, match="no such file in static/"):
+        builder.build()
+    assert tree_digest(out) == before
+    (site / "static/handout.txt").mkdir()  # a folder where the file was
+    (site / "static/handout.txt/inside.txt").write_text("Inside.\n")
+    touch_write(article, article.read_text().replace("[The handout](/static/handout.txt).", ""))
+    builder.build()
+    assert_same_as_cold(site, out, tmp_path)
+
+
+def test_a_content_link_pointed_at_another_file_is_read_anew(started, tmp_path):
+    site, builder, out = started
+    (site / "shared").mkdir()
+    for n in ("one", "two"):
+        (site / f"shared/{n}.md").write_text(
+            f"---\ntitle: Version {n}\nsummary: S.\ntopics: [alpha]\npublished: 2026-01-0{len(n)}\n"
+            f"---\nText of version {n}, which is {'short' if n == 'one' else 'a little longer'}.\n"
+        )
+    link = site / "content/articles/shared.md"
+    link.symlink_to("../../shared/one.md")
+    builder.build()
+    assert_same_as_cold(site, out, tmp_path)
+    link.unlink()
+    link.symlink_to("../../shared/two.md")
+    builder.build()
+    assert "Version two" in (out / "articles/shared/index.html").read_text()
+    assert_same_as_cold(site, out, tmp_path)
