@@ -215,6 +215,12 @@ def prepare(
     env.globals["alternates"] = lambda page: alternates(site, page)
     env.globals.update(Structured(site).globals())
     env.globals["build_time"] = build_time.astimezone(UTC)
+    # A template imported without context ({% from "x.html" import y %}, Jinja's default) is
+    # run once, with the globals of that moment, and kept on the template (Template._module in
+    # jinja2 3.1, pinned in pyproject.toml): forgotten here, each edition runs it with its own
+    # (before, Spanish pages showed what the partial had worked out for the English edition).
+    for template in env.cache.values() if env.cache is not None else ():
+        template._module = None
 
 
 @dataclass(frozen=True)

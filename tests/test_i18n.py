@@ -16,7 +16,7 @@ from sitegen import pipeline, quality
 from sitegen.errors import BuildError
 
 from .conftest import FIXTURES as REPO_FIXTURES
-from .conftest import make_site
+from .conftest import REPO, make_site
 
 HREFLANG_RE = re.compile(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">')
 SWITCH_RE = re.compile(
@@ -986,3 +986,23 @@ def test_source_titles_in_structured_data_have_the_languages_quotes(trilingual):
     blocks = [json.loads(b) for b in re.findall(r'ld\+json">(.*?)</script>', page, re.S)]
     names = [c["name"] for b in blocks for c in b.get("citation", [])]
     assert names == ["A „study“ of things"], names
+
+
+def test_a_partial_imported_without_context_shows_each_language_its_own(tmp_path):
+    # Jinja runs a template imported without context once and keeps what it made; each
+    # edition must run it with its own globals (before: Spanish pages showed the English one)
+    base = (REPO / "templates/base.html").read_text()
+    site = make_site(
+        tmp_path / "site",
+        "bilingual",
+        {
+            "templates/_newest.html": "{% set newest = site.articles[0] %}"
+            "{% macro newest_link() %}<p class=newest>{{ newest.title }}</p>{% endmacro %}",
+            "templates/base.html": '{% from "_newest.html" import newest_link %}'
+            + base.replace("</footer>", "{{ newest_link() }}</footer>", 1),
+        },
+    )
+    out = tmp_path / "out"
+    pipeline.build(site, out, search_index=False)
+    assert "<p class=newest>The first article</p>" in (out / "index.html").read_text()
+    assert "<p class=newest>El primer artículo</p>" in (out / "es/index.html").read_text()
