@@ -118,7 +118,7 @@ class Builder:
             self.root, self.out, drafts=self.drafts, search_index=False, record_reads=True
         )
         found = content.discover(tree, content.further_languages(loaded.config))[0]
-        readers, linkers = _readers(loaded.pages), _linkers(_documents(loaded.sites))
+        readers, linkers = _readers(loaded.pages), _linkers(model.documents_of(loaded.sites))
         self.state = _State(settings, static_stamps, tree.stamps(), found, loaded, readers, linkers)
         # A full build parses in worker processes, so this one has not yet set up Python-Markdown:
         # do it now rather than during the first edit.
@@ -185,8 +185,8 @@ class Builder:
             sites = model.build_editions(config, docs, self.drafts, failed)
         except BuildError as exc:
             raise BuildError(errors + exc.errors) from None
-        whole = bool(failed) or _structure(sites) != _structure(old.sites)
-        documents = _documents(sites)
+        whole = bool(failed) or model.structure(sites) != model.structure(old.sites)
+        documents = model.documents_of(sites)
 
         # Links: those of the changed documents, and of documents that link to one of them (a
         # heading renamed there changes where their links land).
@@ -203,20 +203,22 @@ class Builder:
         html = {**{k: v for k, v in old.html.items() if k in live}, **html}
         anchors = {**{k: v for k, v in old.anchors.items() if k in live}, **anchors}
         touched = reparsed | {d.path for d in to_resolve}
-        before = _by_path(old.sites)
+        before = model.by_path_of(old.sites)
         sites = tuple(model.with_html(s, html, {} if whole else before, touched) for s in sites)
-        after = _by_path(sites)
+        after = model.by_path_of(sites)
 
         # Pages: those that read a field that changed (each page recorded what it read), in
         # every edition (a page can read another language's documents: its translations).
         env = old.env
         readers = {name for path in touched for name in state.readers.get(path, ())}
+        wanted = _fields_of(touched)
+        built = pipeline.build_time(sites)
         every: list[urls.Entry] = []
         rendered: dict[str, tuple[str, render.Page]] = {}
         stale_count = 0
         for site in sites:
             words = old.translations.get(site.config.language)
-            render.prepare(env, site, pipeline.build_time(sites), words)
+            render.prepare(env, site, built, words)
             edition = urls.pages(site)
             stale = (
                 edition
@@ -227,7 +229,7 @@ class Builder:
                     if page.output not in old.pages
                     or (
                         page.output in readers
-                        and _changed(old.pages[page.output].reads, touched, before, after)
+                        and _changed(old.pages[page.output].reads, wanted, before, after)
                     )
                 ]
             )
@@ -326,34 +328,21 @@ def _prune(path: Path, top: Path) -> None:
 _NAMES = frozenset({f.name for f in fields(Document)} | set(dir(Document)))
 
 
-def _documents(sites: tuple[model.Site, ...]) -> tuple[Document, ...]:
-    return tuple(doc for site in sites for doc in site.documents)
-
-
-def _by_path(sites: tuple[model.Site, ...]) -> dict[str, Document]:
-    return {path: doc for site in sites for path, doc in site.by_path.items()}
-
-
-def _structure(sites: tuple[model.Site, ...]) -> tuple:
-    """Every edition's structure (model.structure), and which document each translation
-    translates: a change to either can change any list, link or language switcher."""
-    return tuple(
-        (model.structure(site), tuple((d.path, d.original) for d in site.documents + site.drafts))
-        for site in sites
-    )
+def _fields_of(touched: set[str]) -> set[tuple[str, str]]:
+    """Every (document path, name) a page could have read from the ``touched`` documents."""
+    return {(path, name) for path in touched for name in _NAMES}
 
 
 def _changed(
     reads: frozenset[tuple[str, str]],
-    touched: set[str],
+    wanted: set[tuple[str, str]],
     before: Mapping[str, Document],
     after: Mapping[str, Document],
 ) -> bool:
     """Whether a page that read ``reads`` (document path, field) would come out differently:
-    one of those fields, in a ``touched`` document (``before`` and ``after`` by path), has a
-    new value. (A listing page reads thousands of fields: only the touched documents' are
-    looked up among them.)"""
-    wanted = {(path, name) for path in touched for name in _NAMES}
+    one of the ``wanted`` fields (see _fields_of), read there, has a new value (``before`` and
+    ``after``: the documents by path). A listing page reads thousands of fields: only the
+    touched documents' are looked up among them."""
     return any(
         getattr(before[path], name, None) != getattr(after[path], name, None)
         for path, name in reads & wanted

@@ -15,7 +15,7 @@ from .document import Document
 from .errors import SiteError
 from .files import Tree
 from .markup import URL_ATTR_RE
-from .model import Site
+from .model import Site, by_path_of
 from .suggest import did_you_mean
 
 EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
@@ -53,7 +53,7 @@ class Targets:
         return cls(
             sites[0].config,
             frozenset(page.url for site in sites for page in urls.pages(site)),
-            {path: doc for site in sites for path, doc in site.by_path.items()},
+            by_path_of(sites),
             frozenset(path for site in sites for path in site.draft_paths),
             frozenset(f.rel for f in static.files),
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
@@ -353,10 +353,22 @@ def review_due(doc: Document, config: Config) -> date | None:
     return doc.reviewed + timedelta(days=config.quality.max_review_age_days)
 
 
-def structure(site: Site) -> tuple:
-    """What decides which documents every list, neighbour link, related list, feed and date of
-    the site shows, and in what order: when it is unchanged, a page can change only through the
-    fields of documents it read (see document.recording)."""
+def structure(sites: Sequence[Site]) -> tuple:
+    """What decides which documents every list, neighbour link, related list, feed, date and
+    language switcher of the editions ``sites`` shows, and in what order: when it is unchanged,
+    a page can change only through the fields of documents it read (see document.recording)."""
     return tuple(
-        (d.path, d.topics, d.published, d.updated, d.draft) for d in site.documents + site.drafts
+        (d.path, d.topics, d.published, d.updated, d.draft, d.original)
+        for site in sites
+        for d in site.documents + site.drafts
     )
+
+
+def documents_of(sites: Sequence[Site]) -> tuple[Document, ...]:
+    """Every edition's published documents, the default language's first."""
+    return tuple(doc for site in sites for doc in site.documents)
+
+
+def by_path_of(sites: Sequence[Site]) -> dict[str, Document]:
+    """Every edition's published documents by their content path."""
+    return {path: doc for site in sites for path, doc in site.by_path.items()}

@@ -137,7 +137,7 @@ def load(
     static = files.walk(root, "static")  # static/, walked (links into it are checked)
     errors.extend(static.errors)
     sites = _sites(config, docs, drafts, errors, failed)  # per language: ordered, grouped
-    every = [doc for site in sites for doc in site.documents]
+    every = model.documents_of(sites)
     html, anchors, problems = links.resolve_all(sites, every, static, failed)  # links
     if errors or problems:
         raise BuildError(errors + problems)
