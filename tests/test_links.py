@@ -40,14 +40,18 @@ def test_targets_are_the_content_files_a_document_links_to(tmp_path):
     }
 
 
-def test_a_missing_file_gets_a_did_you_mean(tmp_path):
+def link_errors(tmp_path, body):
+    """The link problems of the fixture site with an About page whose text is ``body``."""
     root = make_site(
         tmp_path / "site",
-        files={"content/pages/about.md": "---\ntitle: About\nsummary: S.\n---\n"
-               "See [it](../articles/second-artcle.md).\n"},
-    )  # fmt: skip
+        files={"content/pages/about.md": f"---\ntitle: About\nsummary: S.\n---\n{body}\n"},
+    )
     site, static = site_of(root)
-    _, _, errors = links.resolve_all((site,), site.documents, static)
+    return links.resolve_all((site,), site.documents, static)[2]
+
+
+def test_a_missing_file_gets_a_did_you_mean(tmp_path):
+    errors = link_errors(tmp_path, "See [it](../articles/second-artcle.md).")
     assert [str(e).split("\n")[0] for e in errors] == [
         "content/pages/about.md:5: link to '../articles/second-artcle.md': no such file "
         "(content/articles/second-artcle.md)"
@@ -64,13 +68,9 @@ def test_anchors_are_checked_against_the_rendered_ids():
 
 
 def test_a_missing_site_path_gets_a_did_you_mean(tmp_path):
-    root = make_site(
-        tmp_path / "site",
-        files={"content/pages/about.md": "---\ntitle: About\nsummary: S.\n---\n"
-               "See [it](/articles/second-artcle/) and [that](/nowhere/at/all/).\n"},
-    )  # fmt: skip
-    site, static = site_of(root)
-    _, _, errors = links.resolve_all((site,), site.documents, static)
+    errors = link_errors(
+        tmp_path, "See [it](/articles/second-artcle/) and [that](/nowhere/at/all/)."
+    )
     assert [e.message for e in errors] == [
         "link to /articles/second-artcle/: no such page",
         "link to /nowhere/at/all/: no such page",
