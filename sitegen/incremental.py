@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from . import content, files, i18n, links, markup, model, pipeline, render, urls, write
+from .config import Config
 from .document import Document
 from .errors import BuildError
 
@@ -68,6 +69,11 @@ class Builder:
         self.out = out.resolve()
         self.drafts = drafts
         self.state: _State | None = None
+
+    @property
+    def config(self) -> Config | None:
+        """The settings of the last good build."""
+        return self.state.loaded.config if self.state else None
 
     def search_records(self) -> list[tuple[str, str]]:
         """The search-only pages of the last good build (see search.index)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from . import files, signals, urls, write
+from . import files, pipeline, signals, urls, write
 from .errors import BuildError
 from .incremental import Builder
 
@@ -41,7 +41,9 @@ class State:
 
     def __init__(self, out: Path, base_path: str) -> None:
         self.out = out.resolve()
-        self.base_path = base_path
+        self.base_path = base_path  # follows site.toml's base_url: see follow_settings
+        self.origin = ""  # http://host:port, once the server listens
+        self.output_noted: Path | None = None  # a changed output setting, once said
         self.errors: list[str] = []
         self.generation = 0
         self.changed = threading.Condition()
@@ -405,12 +407,37 @@ def rebuilder(
         took = (time.perf_counter() - started) * 1000
         what = "full build" if report.full else f"{len(report.written)} file(s) written"
         say(f"Rebuilt in {took:.0f} ms ({what})")
+        for note in follow_settings(builder, state):
+            say(note)
         state.published([])
         if reindex and (report.full or report.written or report.removed):
             reindex(builder.search_records())
         builder.settle()  # after the page is on disk and the browser told: off the edit's path
 
     return rebuild
+
+
+def follow_settings(builder: Builder, state: State) -> list[str]:
+    """After a build, follow what site.toml now says where a running preview can, and say what
+    changed: a new base_url's path is where pages are served from now (their links use it); a
+    new output folder waits for a restart (the preview keeps the folder it locked at start)."""
+    config = builder.config
+    if config is None:
+        return []
+    notes = []
+    if config.base_path != state.base_path:
+        state.base_path = config.base_path
+        notes.append(
+            f"site.toml's base_url changed: previewing at {state.origin}{config.base_path}"
+        )
+    wanted = pipeline.output_folder(config)
+    if wanted.resolve() != builder.out and wanted != state.output_noted:
+        notes.append(
+            f"site.toml's output is now {config.output}, but this preview keeps writing to "
+            f"{builder.out}\n    hint: stop it (Ctrl-C) and start it again to use the new folder"
+        )
+    state.output_noted = wanted
+    return notes
 
 
 def run(
@@ -443,7 +470,8 @@ def run(
         with signals.deferred():  # started and noted together
             threading.Thread(target=server.serve_forever, daemon=True).start()
             serving = True
-        say(f"Previewing at http://{host}:{server.server_address[1]}{base_path} (Ctrl-C to stop)")
+        state.origin = f"http://{host}:{server.server_address[1]}"
+        say(f"Previewing at {state.origin}{state.base_path} (Ctrl-C to stop)")
         while True:
             # Wait in short steps: a SIGTERM that the kernel hands to another thread (the
             # watcher's, say) does not wake a wait without a timeout, and Python runs the

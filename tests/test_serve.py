@@ -123,10 +123,16 @@ def atomic_save(path: Path, text: str) -> None:
 
 
 def next_report(proc) -> str:
-    """The next thing serve says about a rebuild (the test's timeout bounds the wait)."""
+    """The next thing serve says about a rebuild: its "Rebuilt" line, or every line of a
+    report of problems (so that a failing assertion shows them). The test's timeout bounds the
+    wait."""
+    seen = []
     for line in proc.stdout:
-        if line.startswith("Rebuilt") or "problem(s)" in line:
+        seen.append(line)
+        if line.startswith("Rebuilt"):
             return line
+        if "problem(s)" in line:
+            return "".join(seen)
     raise AssertionError("serve stopped")
 
 
@@ -145,6 +151,35 @@ def test_atomic_saves_of_site_toml_are_seen_every_time(served):
     atomic_save(toml, text)  # fixed: the page comes back
     assert next_report(proc).startswith("Rebuilt")
     assert fetch(origin + "/sub/")[0] == 200
+
+
+def test_a_new_base_url_moves_the_preview_and_a_new_output_waits_for_a_restart(served):
+    site, origin, proc = served
+    toml = site / "site.toml"
+    text = toml.read_text()
+    atomic_save(toml, text.replace("example.github.io/sub/", "example.github.io/other/"))
+    assert next_report(proc).startswith("Rebuilt")
+    assert proc.stdout.readline().strip().endswith(f"previewing at {origin}/other/")
+    status, home = fetch(origin + "/other/")
+    assert status == 200 and 'href="/other/faq/"' in home
+    assert fetch(origin + "/other/faq/")[0] == 200
+    assert fetch(origin + "/sub/faq/")[0] == 404
+    assert fetch(origin + "/")[0] == 200  # redirected to the new path
+    # A new output folder: said once; the preview keeps the folder it locked at start.
+    moved = text.replace("example.github.io/sub/", "example.github.io/other/").replace(
+        "[site]\n", '[site]\noutput = "public"\n'
+    )
+    atomic_save(toml, moved)
+    assert next_report(proc).startswith("Rebuilt")
+    note = proc.stdout.readline() + proc.stdout.readline()
+    assert "output is now public" in note and "start it again" in note
+    atomic_save(toml, moved.replace("Fixture Site", "Renamed Site"))
+    assert next_report(proc).startswith("Rebuilt")
+    assert "Renamed Site" in fetch(origin + "/other/")[1]
+    assert not (site / "public").exists()
+    atomic_save(toml, text.replace("Fixture Site", "Renamed Again"))  # both back as they were
+    assert next_report(proc).startswith("Rebuilt")
+    assert "Renamed Again" in fetch(origin + "/sub/")[1]
 
 
 def test_a_content_folder_replaced_whole_is_still_watched(served):
@@ -169,6 +204,7 @@ def test_a_crashing_build_is_shown_and_the_next_save_retries(tmp_path):
     class Flaky:
         out = tmp_path
         calls = 0
+        config = None  # no good build yet: no settings to follow
 
         def build(self):
             self.calls += 1
