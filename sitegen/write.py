@@ -98,11 +98,15 @@ def check_owned(out: Path, given: Path | None = None, deep: bool = True) -> None
                 f"refusing to replace a folder that holds a git repository ({here / '.git'})",
                 hint,
             )
-        if os.lstat(here).st_dev != device:
+        try:
+            info = os.lstat(here)
+        except FileNotFoundError:  # removed since the walk listed it (the preview's search
+            continue  # index takes its records away again): nothing there to protect
+        if info.st_dev != device:
             raise _refuse(
                 given, f"refusing to replace a folder that holds a mount point ({here})", hint
             )
-        if not os.access(here, os.W_OK | os.X_OK):
+        if not os.access(here, os.W_OK | os.X_OK) and os.path.lexists(here):
             raise _refuse(
                 given,
                 f"cannot replace the previous site: {here} is read-only",

@@ -144,6 +144,25 @@ def test_a_missing_empty_or_marked_folder_is_replaced(tmp_path, run, state):
     assert run(site, "build", "--out", str(out), "--no-search", "--force").code == 0
 
 
+def test_a_folder_removed_while_the_output_is_checked_is_no_reason_to_refuse(tmp_path, monkeypatch):
+    # The preview's search index writes _site/search-records and removes it again; a full
+    # rebuild checking the output meanwhile once failed on it ("could not write the site").
+    out = tmp_path / "_site"
+    (out / "search-records" / "faq").mkdir(parents=True)
+    (out / write.MARKER).write_text("")
+    real_walk = os.walk
+
+    def walk(top, *args, **kwargs):  # the folder goes between being listed and being looked at
+        for folder, dirs, names in real_walk(top, *args, **kwargs):
+            if Path(folder).name == "search-records":
+                shutil.rmtree(out / "search-records", ignore_errors=True)
+            yield folder, dirs, names
+
+    monkeypatch.setattr(write.os, "walk", walk)
+    write.check_owned(out)  # no error
+    assert not (out / "search-records").exists()
+
+
 @pytest.mark.parametrize("intrusion", ["a file in it", "a file instead", "a link instead"])
 def test_something_put_there_during_a_build_stops_the_swap(tmp_path, monkeypatch, intrusion):
     site = make_site(tmp_path / "site")
