@@ -309,74 +309,101 @@ def watch(
 
 class SearchIndexer:
     """Re-index in the background after a build, so a reload never waits for search; runs
-    coalesce, so a burst of saves costs one index."""
+    coalesce, so a burst of saves costs one index. A build first ends the index under way
+    (``pause``): it may replace or delete the folder that index writes into, and the index was
+    of the site as it was before the change anyway."""
 
     def __init__(self, out: Path, say: Callable[[str], None]) -> None:
         self.out = out
         self.say = say
-        self.wanted = threading.Event()
-        self.stopping = threading.Event()
+        self.changed = threading.Condition()  # guards the four flags below
+        self.wanted = False  # an index is asked for
+        self.paused = False  # a build is under way: no index runs
+        self.running = False  # an index is under way, or cleaning up after itself
+        self.stopping = False  # the server stops: no index ever again
+        self.halt = threading.Event()  # ends the index under way (search.index checks it)
         self.thread: threading.Thread | None = None
         self.records: list[tuple[str, str]] = []  # the search-only pages of the latest build
-        self.indexing: Path | None = None  # the folder an index is being written into
 
     def request(self, records: list[tuple[str, str]]) -> None:
         self.records = records
-        indexing = self.indexing
-        if indexing is not None and not (indexing / write.MARKER).is_file():
-            # The folder it indexes was removed (Pagefind can then hang): end it, index anew.
-            from . import search
-
-            search.stop_all()
         if self.thread is None:  # after the first build, which forks best with no thread running
             self.thread = threading.Thread(target=self._loop, daemon=True)
             self.thread.start()
-        self.wanted.set()
+        with self.changed:
+            self.wanted = True
+            self.changed.notify_all()
+
+    def pause(self) -> None:
+        """End the index under way and start none until ``resume``; return once it has removed
+        its records and unfinished index from the output."""
+        with self.changed:
+            self.paused = True
+        self._end_and_wait()
+
+    def resume(self) -> None:
+        with self.changed:
+            self.paused = False
+            if not self.stopping:
+                self.halt.clear()
+            self.changed.notify_all()
 
     def stop(self) -> None:
         """End an index under way and wait until its records and unfinished index are removed,
         so nothing of it is left in the output, or written there, after the server has gone."""
+        with self.changed:
+            self.stopping = True
+            self.changed.notify_all()  # the loop wakes, and ends
+        self._end_and_wait()
+        if self.thread is not None:
+            self.thread.join(timeout=60)
+
+    def _end_and_wait(self) -> None:
         from . import search
 
-        self.stopping.set()  # no new index starts
-        self.wanted.set()  # the loop wakes, and ends
-        search.stop_all()  # one under way ends
-        if self.thread is not None:
-            self.thread.join(timeout=60)  # while it cleans up (bounded: it may be mid-write)
+        self.halt.set()  # an index about to start does not (search.index checks it) ...
+        search.stop_all()  # ... and one under way ends
+        with self.changed:  # bounded: cleaning up is removing two folders
+            self.changed.wait_for(lambda: not self.running, timeout=60)
 
     def _loop(self) -> None:
         from . import search
 
         while True:
-            self.wanted.wait()
-            self.wanted.clear()
-            if self.stopping.is_set():
+            with self.changed:
+                self.changed.wait_for(lambda: self.stopping or (self.wanted and not self.paused))
+                if self.stopping:
+                    return
+                self.wanted = False
+                self.running = True
+            try:
+                # Through the folder checked here, even if another is put in its place meanwhile.
+                with write.pinned(self.out) as out:
+                    if out is not None:  # else the output was removed or replaced: not ours
+                        self._index(search, out)
+            finally:
+                with self.changed:
+                    self.running = False
+                    self.changed.notify_all()
+
+    def _index(self, search: Any, out: Path) -> None:
+        try:
+            search.index(out, self.records, self.halt)
+        except (BuildError, OSError) as exc:
+            if self.halt.is_set():  # ended by a build or by the server stopping
+                with self.changed:
+                    self.wanted = self.wanted or not self.stopping  # again, after the build
                 return
-            # Through the folder checked here, even if another is put in its place meanwhile.
-            with write.pinned(self.out) as out:
-                if out is None:
-                    continue  # the output was removed or replaced: not ours to index
-                self.indexing = out
-                try:
-                    search.index(out, self.records, self.stopping)
-                except (BuildError, OSError) as exc:
-                    # Stopped, or the folder was removed meanwhile: nothing went wrong that
-                    # the next build does not set right, so nothing to report.
-                    if not self.stopping.is_set() and (out / write.MARKER).is_file():
-                        self.say(
-                            str(exc)
-                            if isinstance(exc, BuildError)
-                            else f"search index not updated: {exc}"
-                        )
-                finally:
-                    self.indexing = None
+            self.say(
+                str(exc) if isinstance(exc, BuildError) else f"search index not updated: {exc}"
+            )
 
 
 def rebuilder(
     builder: Builder,
     state: State,
     say: Callable[[str], None],
-    reindex: Callable[[list[tuple[str, str]]], None] | None = None,
+    indexer: SearchIndexer | None = None,
 ) -> Callable[[], None]:
     """The one rebuild that the first build and every watched change run (in the main thread,
     one at a time: see ``run``). Any failure is shown in the browser and the terminal; none
@@ -387,6 +414,15 @@ def rebuilder(
         state.published(lines)
 
     def rebuild() -> None:
+        if indexer is not None:
+            indexer.pause()  # before the clock starts: ending an index is not the build's time
+        try:
+            built()
+        finally:
+            if indexer is not None:
+                indexer.resume()
+
+    def built() -> None:
         started = time.perf_counter()
         try:
             report = builder.build()
@@ -410,8 +446,8 @@ def rebuilder(
         for note in follow_settings(builder, state):
             say(note)
         state.published([])
-        if reindex and (report.full or report.written or report.removed):
-            reindex(builder.search_records())
+        if indexer is not None and (report.full or report.written or report.removed):
+            indexer.request(builder.search_records())
         builder.settle()  # after the page is on disk and the browser told: off the edit's path
 
     return rebuild
@@ -452,7 +488,7 @@ def run(
     """Build once, then serve and rebuild on every change until interrupted."""
     state = State(builder.out, base_path)
     indexer = SearchIndexer(builder.out, say) if search else None
-    rebuild = rebuilder(builder, state, say, indexer.request if indexer else None)
+    rebuild = rebuilder(builder, state, say, indexer)
     stop, ready, wanted = threading.Event(), threading.Event(), threading.Event()
     server: PreviewServer | None = None
     serving = False

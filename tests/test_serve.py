@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.errors import BuildError
+
 from .conftest import REPO, make_site, start_serve
 
 
@@ -500,7 +502,8 @@ def test_a_folder_put_in_place_of_the_output_during_a_reindex_is_left_alone(tmp_
         for name, text in mine.items():
             (out / name).parent.mkdir(parents=True, exist_ok=True)
             (out / name).write_text(text)
-        # the index finishes into the folder it started in, now beside the person's
+        # the index finishes into the folder it started in, now beside the person's, or the
+        # build that the new folder starts ends it; either way it cleans up after itself there
         deadline = time.monotonic() + 60
         while _index_work_left(tmp_path / "aside"):
             assert time.monotonic() < deadline, "the index never finished"
@@ -512,24 +515,62 @@ def test_a_folder_put_in_place_of_the_output_during_a_reindex_is_left_alone(tmp_
     found = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert found == set(mine), said
     assert all((out / name).read_text() == "mine" for name in mine)
-    assert (tmp_path / "aside/pagefind/pagefind-entry.json").is_file()
+    assert _index_work_left(tmp_path / "aside") == []
 
 
-def test_a_new_request_ends_an_index_whose_folder_was_removed(tmp_path, monkeypatch):
-    # Pagefind can hang when the folder it writes into is removed under it; the next build's
-    # request for an index ends it, so the search is brought up to date again.
+@pytest.mark.parametrize("moment", ["records written", "index being written"])
+def test_a_full_rebuild_during_a_reindex_ends_it_first(tmp_path, moment):
+    # A full rebuild deletes the folder it replaces; an index still writing into that folder
+    # made it fail ("the search index is incomplete: ... No such file or directory") and left
+    # the old folder behind, half deleted, beside the project's files.
+    site = _site_with_many_pages(tmp_path / "site")
+    out = site / "_site"
+    toml = site / "site.toml"
+    text = toml.read_text()
+    proc, port = start_serve(site)  # the first index is asked for as the server starts
+    try:
+        for n in range(3):
+            _wait_for(
+                out, "search-records" if moment == "records written" else ".pagefind-new", proc
+            )
+            atomic_save(toml, text.replace("Fixture Site", f"Renamed {n}"))  # a full rebuild
+            assert next_report(proc).startswith("Rebuilt")
+        proc.send_signal(signal.SIGINT)
+        said, _ = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert "search index" not in said, said
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".sitegen-tmp")) == []
+    assert "Renamed 2" in (out / "index.html").read_text()
+
+
+def test_a_build_ends_the_index_under_way_and_it_runs_again_after(tmp_path, monkeypatch):
     from sitegen import search, serve, write
 
-    stopped = []
-    monkeypatch.setattr(search, "stop_all", lambda: stopped.append(True))
-    indexer = serve.SearchIndexer(tmp_path / "out", print)
-    indexer.thread = object()  # as if its loop were running: no thread is started here
-    folder = tmp_path / "indexed"
-    folder.mkdir()
-    (folder / write.MARKER).write_text(write.MARKER_TEXT)
-    indexer.indexing = folder
-    indexer.request([])
-    assert stopped == []  # its folder is still there: it goes on
-    shutil.rmtree(folder)
-    indexer.request([])
-    assert stopped == [True]
+    out = tmp_path / "_site"
+    out.mkdir()
+    (out / write.MARKER).write_text(write.MARKER_TEXT)
+    started, ended, runs = threading.Event(), threading.Event(), []
+
+    def index(folder, records, stop):  # an index that runs until it is told to stop
+        runs.append(records)
+        started.set()
+        assert stop.wait(timeout=60)
+        ended.set()
+        raise BuildError([])
+
+    monkeypatch.setattr(search, "index", index)
+    said: list[str] = []
+    indexer = serve.SearchIndexer(out, said.append)
+    indexer.request([("first", "")])
+    assert started.wait(timeout=60)
+    indexer.pause()  # as a build does: returns once the index under way has ended
+    assert ended.is_set() and not indexer.running
+    started.clear()
+    indexer.request([("second", "")])  # the build asks for a new one, while still paused
+    assert not started.wait(timeout=0.2)  # none starts until the build is over
+    indexer.resume()
+    assert started.wait(timeout=60)
+    assert runs == [[("first", "")], [("second", "")]]
+    indexer.stop()
+    assert said == []  # an index a build ended is no problem to report
