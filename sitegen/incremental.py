@@ -121,7 +121,12 @@ class Builder:
         tree = files.walk(self.root, "content")
         static_stamps = files.walk(self.root, "static").stamps()
         loaded, _ = pipeline.build(
-            self.root, self.out, drafts=self.drafts, search_index=False, record_reads=True
+            self.root,
+            self.out,
+            drafts=self.drafts,
+            search_index=False,
+            record_reads=True,
+            keep_index=True,  # search keeps working until serve's next index replaces it
         )
         found = content.discover(tree, content.further_languages(loaded.config))[0]
         readers, linkers = _readers(loaded.pages), _linkers(model.documents_of(loaded.sites))

@@ -57,11 +57,15 @@ def build(
     use_cache: bool = True,
     record_reads: bool = False,
     repo: tuple[str, str | None] | None = None,
+    keep_index: bool = False,
 ) -> tuple[Loaded, Path]:
     """Build the site into ``out`` (default: the config's output folder) atomically.
-    ``repo``: (repository URL, branch) for "Suggest a change" links, instead of site.toml's."""
+    ``repo``: (repository URL, branch) for "Suggest a change" links, instead of site.toml's;
+    ``keep_index``: see build_into."""
     target = _target(root, out)  # the output folder, checked: ours to replace
-    loaded = build_into(root, target, base_url, drafts, search_index, use_cache, record_reads, repo)
+    loaded = build_into(
+        root, target, base_url, drafts, search_index, use_cache, record_reads, repo, keep_index
+    )
     return loaded, target
 
 
@@ -74,8 +78,10 @@ def build_into(
     use_cache: bool = True,
     record_reads: bool = False,
     repo: tuple[str, str | None] | None = None,
+    keep_index: bool = False,
 ) -> Loaded:
-    """``build`` into ``target``, which check_output has allowed."""
+    """``build`` into ``target``, which check_output has allowed. ``keep_index``: without the
+    search step, carry the search index already in ``target`` into the new output."""
     with write.staged(target) as folder:  # a new folder, put in target's place if all succeeds
         loaded = load(root, base_url, drafts, use_cache, use_cache, folder, record_reads, repo)
         write.hosting_files(folder, loaded.config.cname)  # .nojekyll and CNAME, for GitHub Pages
@@ -84,6 +90,9 @@ def build_into(
             # Pagefind's index, before the swap, so it goes live with its pages; each FAQ answer
             # is a record of its own, found as itself rather than as part of the FAQ page.
             search.index(folder, loaded.search_records())
+        elif keep_index:  # the one there was, until serve's background index replaces it
+            index = urls.search_index_folder()
+            write.carry(target / index, folder / index)
     return loaded
 
 

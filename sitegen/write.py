@@ -470,6 +470,34 @@ def replace_folder(new: Path, target: Path) -> None:
     remove(old)
 
 
+def carry(source: Path, target: Path) -> None:
+    """Copy the folder ``source`` of the previous output to ``target`` in the new one, files
+    hard-linked where the file system allows (nothing writes into them: an index is replaced
+    whole, see replace_folder); links and special files are left out. Best effort: if
+    ``source`` is missing or cannot be read, ``target`` is simply not there."""
+    if source.is_symlink() or not source.is_dir():
+        return
+    try:
+        for folder, dirs, names in os.walk(source, onerror=_raise):
+            here = target / os.path.relpath(folder, source)
+            here.mkdir(parents=True, exist_ok=True)
+            dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))]
+            for name in names:
+                path = os.path.join(folder, name)
+                if os.path.islink(path) or not os.path.isfile(path):
+                    continue
+                try:
+                    os.link(path, here / name)
+                except OSError:  # no hard links here (another file system, say): a copy
+                    shutil.copy2(path, here / name)
+    except OSError:
+        remove(target)
+
+
+def _raise(exc: OSError) -> None:
+    raise exc
+
+
 def remove(path: Path) -> None:
     """Remove a folder of the output, or a link put in its place (never what the link leads
     to), or a file; nothing if it is not there."""

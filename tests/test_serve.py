@@ -544,6 +544,23 @@ def test_a_full_rebuild_during_a_reindex_ends_it_first(tmp_path, moment):
     assert "Renamed 2" in (out / "index.html").read_text()
 
 
+def test_search_keeps_working_through_a_full_rebuild(served):
+    # A full rebuild writes a new output; it carries the last index over, so a search page
+    # that reloads at once still finds its index (before, pagefind/ was missing until the
+    # background index was written again).
+    site, origin, proc = served
+    entry = site / "_site/pagefind/pagefind-entry.json"
+    deadline = time.monotonic() + 60
+    while not entry.is_file() or _index_work_left(site / "_site"):
+        assert time.monotonic() < deadline, "the first index never finished"
+        assert proc.poll() is None
+    toml = site / "site.toml"
+    atomic_save(toml, toml.read_text().replace("Fixture Site", "Renamed Site"))
+    assert next_report(proc).startswith("Rebuilt")
+    assert fetch(origin + "/sub/pagefind/pagefind-entry.json")[0] == 200
+    assert "Renamed Site" in fetch(origin + "/sub/")[1]
+
+
 def test_a_build_ends_the_index_under_way_and_it_runs_again_after(tmp_path, monkeypatch):
     from sitegen import search, serve, write
 

@@ -163,6 +163,33 @@ def test_a_folder_removed_while_the_output_is_checked_is_no_reason_to_refuse(tmp
     assert not (out / "search-records").exists()
 
 
+@pytest.mark.parametrize("links", [True, False])
+def test_carry_copies_a_folder_of_the_old_output_without_its_links(tmp_path, monkeypatch, links):
+    old, new = tmp_path / "old/pagefind", tmp_path / "new/pagefind"
+    (old / "fragment").mkdir(parents=True)
+    (old / "pagefind-entry.json").write_text("{}")
+    (old / "fragment/a.pf_fragment").write_bytes(b"data")
+    (tmp_path / "elsewhere").mkdir()
+    (old / "a-link").symlink_to(tmp_path / "elsewhere")
+    (old / "fragment/file-link").symlink_to(old / "pagefind-entry.json")
+    if not links:  # a file system without hard links: copies instead
+
+        def no_links(*args, **kwargs):
+            raise OSError(errno.EPERM, "no hard links here")
+
+        monkeypatch.setattr(write.os, "link", no_links)
+    write.carry(old, new)
+    found = {p.relative_to(new).as_posix(): p.read_text() for p in new.rglob("*") if p.is_file()}
+    assert found == {"pagefind-entry.json": "{}", "fragment/a.pf_fragment": "data"}
+    assert not (new / "a-link").exists() and not (new / "fragment/file-link").exists()
+    shared = (
+        os.stat(old / "pagefind-entry.json").st_ino == os.stat(new / "pagefind-entry.json").st_ino
+    )
+    assert shared == links
+    write.carry(tmp_path / "missing", tmp_path / "nothing")
+    assert not (tmp_path / "nothing").exists()
+
+
 @pytest.mark.parametrize("intrusion", ["a file in it", "a file instead", "a link instead"])
 def test_something_put_there_during_a_build_stops_the_swap(tmp_path, monkeypatch, intrusion):
     site = make_site(tmp_path / "site")
