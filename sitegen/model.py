@@ -228,16 +228,10 @@ def _pair(
     return pairs, errors
 
 
-def build_site(config: Config, docs: list[Document], drafts: bool = False) -> Site:
-    """Assemble one edition (``config``'s language) from validated documents in its language;
-    raise BuildError on site-wide conflicts."""
-    site = _assemble(config, docs, drafts)
-    _check_unique_urls(site)
-    return site
-
-
 def _assemble(config: Config, docs: list[Document], drafts: bool) -> Site:
-    """build_site, but for the check that no two pages share a URL."""
+    """One edition (``config``'s language) from validated documents in its language; raise
+    BuildError on conflicts within it (build_editions then checks that no two pages share a
+    URL)."""
     errors: list[SiteError] = []
     published = [d for d in docs if drafts or not d.draft]
     claimed: dict[str, Document] = {}

@@ -13,7 +13,7 @@ def site_of(root):
     config = load_config(root)
     docs, errors, failed = content.load_all(config)
     assert errors == []
-    return model.build_site(config, docs), files.walk(root, "static")
+    return model.build_editions(config, docs)[0], files.walk(root, "static")
 
 
 def test_md_links_become_page_urls_under_the_base_path(tmp_path):

@@ -5,7 +5,7 @@ from sitegen import urls
 from sitegen.config import Config, Topic
 from sitegen.document import Document
 from sitegen.markup import convert
-from sitegen.model import RELATED_COUNT, build_site
+from sitegen.model import RELATED_COUNT, build_editions
 
 TOPICS = ("a", "b", "c", "d")
 BODY = convert("", 1)
@@ -57,7 +57,7 @@ def test_related_matches_a_brute_force_ranking():
         )
         for i in range(120)
     ]
-    site = build_site(config(), [*articles, doc("page", "get-help")])
+    site = build_editions(config(), [*articles, doc("page", "get-help")])[0]
     for a in site.articles:
         assert site.related(a) == brute_related(site, a)
 
@@ -66,7 +66,7 @@ def test_neighbours_walk_the_first_topic_oldest_to_newest():
     older, middle, newer = (
         doc("article", n, ("a",), date(2026, 1, d)) for n, d in (("old", 1), ("mid", 2), ("new", 3))
     )
-    site = build_site(config(), [older, middle, newer, doc("page", "get-help")])
+    site = build_editions(config(), [older, middle, newer, doc("page", "get-help")])[0]
     assert site.neighbours(middle) == (older, newer)
     assert site.neighbours(older) == (None, middle)
 
@@ -79,7 +79,7 @@ def test_urls_follow_the_contract():
 
 def test_articles_are_newest_first_and_drafts_are_kept_apart():
     draft = Document(**{**doc("article", "d").__dict__, "draft": True})
-    site = build_site(
+    site = build_editions(
         config(),
         [
             doc("article", "x", published=date(2026, 1, 1)),
@@ -87,9 +87,8 @@ def test_articles_are_newest_first_and_drafts_are_kept_apart():
             draft,
             doc("page", "get-help"),
         ],
-    )
+    )[0]
     assert [a.slug for a in site.articles] == ["y", "x"]
     assert site.drafts == (draft,)
-    assert [
-        a.slug for a in build_site(config(), [draft, doc("page", "get-help")], drafts=True).articles
-    ] == ["d"]
+    with_drafts = build_editions(config(), [draft, doc("page", "get-help")], drafts=True)[0]
+    assert [a.slug for a in with_drafts.articles] == ["d"]
