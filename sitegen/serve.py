@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from . import files, pipeline, signals, urls, write
+from . import files, pipeline, search, signals, urls, write
 from .errors import BuildError
 from .incremental import Builder
 
@@ -359,16 +359,12 @@ class SearchIndexer:
             self.thread.join(timeout=60)
 
     def _end_and_wait(self) -> None:
-        from . import search
-
         self.halt.set()  # an index about to start does not (search.index checks it) ...
         search.stop_all()  # ... and one under way ends
         with self.changed:  # bounded: cleaning up is removing two folders
             self.changed.wait_for(lambda: not self.running, timeout=60)
 
     def _loop(self) -> None:
-        from . import search
-
         while True:
             with self.changed:
                 self.changed.wait_for(lambda: self.stopping or (self.wanted and not self.paused))
@@ -380,13 +376,13 @@ class SearchIndexer:
                 # Through the folder checked here, even if another is put in its place meanwhile.
                 with write.pinned(self.out) as out:
                     if out is not None:  # else the output was removed or replaced: not ours
-                        self._index(search, out)
+                        self._index(out)
             finally:
                 with self.changed:
                     self.running = False
                     self.changed.notify_all()
 
-    def _index(self, search: Any, out: Path) -> None:
+    def _index(self, out: Path) -> None:
         try:
             search.index(out, self.records, self.halt)
         except (BuildError, OSError) as exc:
@@ -483,11 +479,12 @@ def run(
     builder: Builder,
     base_path: str,
     say: Callable[[str], None] = print,
-    search: bool = True,
+    with_search: bool = True,
 ) -> None:
-    """Build once, then serve and rebuild on every change until interrupted."""
+    """Build once, then serve and rebuild on every change until interrupted (re-indexing for
+    search in the background unless ``with_search`` is false)."""
     state = State(builder.out, base_path)
-    indexer = SearchIndexer(builder.out, say) if search else None
+    indexer = SearchIndexer(builder.out, say) if with_search else None
     rebuild = rebuilder(builder, state, say, indexer)
     stop, ready, wanted = threading.Event(), threading.Event(), threading.Event()
     server: PreviewServer | None = None
